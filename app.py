@@ -1,0 +1,13 @@
+"""Embedding Explorer: a router only. Every page lives in explorer/ui/."""
+
+import streamlit as st
+
+from explorer.ui import lookup_page, train_page
+
+st.set_page_config(page_title="Embedding Explorer", page_icon="🔎", layout="wide")
+pages = [
+    st.Page(lookup_page.render, title="Lookup vs one-hot x Linear", url_path="lookup",
+            default=True),
+    st.Page(train_page.render, title="Train a DotProduct model", url_path="train"),
+]  # fmt: skip
+st.navigation(pages).run()

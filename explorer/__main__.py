@@ -1,0 +1,134 @@
+"""Command line: `python -m explorer train ...` and `python -m explorer bench ...`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import typing
+from pathlib import Path
+
+from tqdm import tqdm
+
+from explorer.datasets import Ratings
+from explorer.export import projector_tsv, save_checkpoint
+from explorer.movielens import ML100K_SPLITS, read_movielens
+from explorer.params import parse_value
+from explorer.synthetic import synthetic_ratings
+from explorer.training import EndEvent, EpochEvent, TrainConfig, Trainer
+
+
+def load_data(args: argparse.Namespace) -> Ratings:
+    """The data the arguments name: synthetic (default), a MovieLens path, or a download."""
+    if args.data == "synthetic":
+        return synthetic_ratings(args.n_ratings, seed=args.data_seed)
+    if args.data == "ml-100k":
+        from explorer.download import download_ml100k, find_ml100k
+
+        return read_movielens(find_ml100k() or download_ml100k(progressbar=True), args.split)
+    return read_movielens(Path(args.data), args.split)
+
+
+def _add_config_args(parser: argparse.ArgumentParser) -> None:
+    hints = typing.get_type_hints(TrainConfig)
+    for f in dataclasses.fields(TrainConfig):
+        parser.add_argument(
+            f"--{f.name.replace('_', '-')}", dest=f.name, default=None, metavar="VALUE",
+            help=f"default {f.default!r}; {hints[f.name]}".replace("%", "%%"),
+        )  # fmt: skip
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """TrainConfig from the --field arguments, each parsed with the field's type."""
+    hints = typing.get_type_hints(TrainConfig)
+    values = {}
+    for f in dataclasses.fields(TrainConfig):
+        text = getattr(args, f.name)
+        if text is not None:
+            try:
+                values[f.name] = parse_value(text, hints[f.name])
+            except (ValueError, StopIteration):
+                raise SystemExit(f"--{f.name.replace('_', '-')} {text!r}: not a valid value.")
+    return TrainConfig(**values)
+
+
+def train(args: argparse.Namespace) -> int:
+    ratings = load_data(args)
+    config = config_from_args(args)
+    if args.split and not config.official_split:
+        config = dataclasses.replace(config, official_split=True)
+    trainer = Trainer(ratings, config)
+    split = trainer.split
+    print(f"{ratings.source}: {len(ratings):,} ratings, {ratings.n_users:,} users, "
+          f"{ratings.n_items:,} items; split {split.how}, {len(split.valid):,} validation "
+          f"ratings ({split.cold_users} users, {split.cold_items} items seen only there)")  # fmt: skip
+    print(f"device {trainer.device}, {config.model}, {config.n_factors} factors, "
+          f"{config.optimizer} lr {config.lr:g} wd {config.wd:g}, batch {config.batch_size}")
+    print(f"{'epoch':>5} {'train loss':>10} {'valid RMSE':>10} {'MAE':>7} {'seconds':>8} "
+          f"{'ratings/s':>11}")  # fmt: skip
+    bar = tqdm(total=trainer.total_steps, unit="step", leave=False, file=sys.stderr)
+    end = None
+    for event in trainer.run():
+        if isinstance(event, EpochEvent):
+            tqdm.write(f"{event.epoch:>5} {event.train_loss:>10.4f} {event.valid.rmse:>10.4f} "
+                       f"{event.valid.mae:>7.4f} {event.seconds:>8.2f} "
+                       f"{event.ratings_per_s:>11,.0f}")  # fmt: skip
+        elif isinstance(event, EndEvent):
+            end = event
+        bar.n = trainer.global_step
+        bar.refresh()
+    bar.close()
+    base = trainer.baselines
+    final = trainer.evaluate()
+    print(f"\n{'model':<22} {'RMSE':>7} {'MAE':>7}")
+    for name, m in (("global mean", base.global_mean), ("user + item biases", base.biases),
+                    (config.model, final)):  # fmt: skip
+        print(f"{name:<22} {m.rmse:>7.4f} {m.mae:>7.4f}")
+    print(end.message if end else "")
+    if args.checkpoint:
+        save_checkpoint(Path(args.checkpoint), trainer.model, config, ratings)
+        print(f"checkpoint: {args.checkpoint}")
+    if args.projector:
+        out = Path(args.projector)
+        out.mkdir(parents=True, exist_ok=True)
+        vectors, meta = projector_tsv(trainer.model.item_factors.weight.detach(), ratings)
+        (out / "vectors.tsv").write_text(vectors)
+        (out / "metadata.tsv").write_text(meta)
+        print(f"projector files: {out / 'vectors.tsv'}, {out / 'metadata.tsv'}")
+    return 0 if end is not None and end.status == "finished" else 1
+
+
+def bench(args: argparse.Namespace) -> int:
+    from bench.train_speed import main as train_speed
+
+    return train_speed(["--device", args.device] + (["--quick"] if args.quick else []))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("train", help="train a DotProduct model and print a per-epoch table")
+    p.add_argument("--data", default="synthetic",
+                   help="synthetic (default), ml-100k (found in data/ or downloaded), "
+                        "or a MovieLens folder or zip")  # fmt: skip
+    p.add_argument("--split", choices=ML100K_SPLITS, help="an official MovieLens 100k split")
+    p.add_argument("--n-ratings", type=int, default=20_000, help="synthetic set size")
+    p.add_argument("--data-seed", type=int, default=0, help="synthetic set seed")
+    p.add_argument("--checkpoint", help="save the trained model to this file")
+    p.add_argument("--projector", help="write vectors.tsv and metadata.tsv into this folder")
+    _add_config_args(p)
+    p.set_defaults(func=train)
+    b = sub.add_parser("bench", help="time to accuracy against the book's recipe")
+    b.add_argument("--device", default="cpu")
+    b.add_argument("--quick", action="store_true")
+    b.set_defaults(func=bench)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, RuntimeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Plot builders: plain data in, a plotly Figure out. Colours and theme live in one block."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import torch
+from plotly.subplots import make_subplots
+
+# --- theme: every colour the app draws with -------------------------------------------------
+LOOKUP = "#1f77b4"  # the Embedding path
+PRODUCT = "#d62728"  # the one-hot x Linear path
+HIGHLIGHT = "#ff7f0e"  # looked-up rows, the selected item
+BASELINE = "#7f7f7f"
+DIVERGING = "RdBu"  # weights and gradients: zero is white, sign is colour
+SEQUENTIAL = "Blues"  # one-hot, counts
+QUALITATIVE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
+    "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
+)  # fmt: skip
+FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
+
+
+def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left"),
+        height=height,
+        margin=dict(l=50, r=20, t=50, b=40),
+        font=FONT,
+        template="plotly_white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
+    )
+    return fig
+
+
+def _np(x: torch.Tensor) -> np.ndarray:
+    return x.detach().cpu().double().numpy()
+
+
+def heatmap_figure(
+    matrix: torch.Tensor, title: str, x_title: str, y_title: str,
+    highlight_rows: Sequence[int] = (), diverging: bool = True, row_labels=None,
+) -> go.Figure:  # fmt: skip
+    """A 2-D tensor as a heatmap, row 0 on top, with optional rows outlined."""
+    z = _np(matrix)
+    finite = np.abs(z[np.isfinite(z)])
+    zmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    rows = list(range(z.shape[0])) if row_labels is None else list(row_labels)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, y=rows, colorscale=DIVERGING if diverging else SEQUENTIAL,
+            zmin=-zmax if diverging else 0, zmax=zmax, hoverongaps=False,
+            hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{z:.4g}}<extra></extra>",
+            texttemplate="%{z:.2f}" if z.size <= 300 else None,  # small tables show their numbers
+        )
+    )  # fmt: skip
+    for r in sorted(set(highlight_rows)):
+        fig.add_shape(type="rect", x0=-0.5, x1=z.shape[1] - 0.5, y0=r - 0.5, y1=r + 0.5,
+                      line=dict(color=HIGHLIGHT, width=3))  # fmt: skip
+    fig.update_yaxes(autorange="reversed", title=y_title, type="category" if row_labels else None)
+    fig.update_xaxes(title=x_title, dtick=1 if z.shape[1] <= 30 else None)
+    return _layout(fig, title, height=min(520, 160 + 26 * z.shape[0]))
+
+
+def sweep_figure(ns: list[int], lookup_s: list[float], one_hot_s: list[float],
+                 what: str) -> go.Figure:  # fmt: skip
+    """Measured time of both paths against n, log-log."""
+    fig = go.Figure()
+    fig.add_scatter(x=ns, y=[t * 1e3 for t in lookup_s], name="Embedding lookup",
+                    mode="lines+markers", line=dict(color=LOOKUP))  # fmt: skip
+    fig.add_scatter(x=ns, y=[t * 1e3 for t in one_hot_s], name="one-hot x Linear",
+                    mode="lines+markers", line=dict(color=PRODUCT))  # fmt: skip
+    fig.update_xaxes(type="log", title="n (rows in the table)")
+    fig.update_yaxes(type="log", title="milliseconds")
+    return _layout(fig, f"Measured time, {what}")
+
+
+def smooth(values: Sequence[float], beta: float = 0.98) -> list[float]:
+    """fastai's smoothed loss: a debiased exponential moving average."""
+    out, avg = [], 0.0
+    for i, v in enumerate(values, start=1):
+        avg = beta * avg + (1 - beta) * v
+        out.append(avg / (1 - beta**i))
+    return out
+
+
+def loss_figure(steps: list[int], losses: list[float], epoch_steps: list[int],
+                valid_rmse: list[float], baselines: dict[str, float]) -> go.Figure:  # fmt: skip
+    """Training loss per batch (smoothed) beside validation RMSE per epoch and the baselines."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(
+        "training loss (MSE per batch, smoothed)", "validation RMSE per epoch"))  # fmt: skip
+    if len(steps) > 4000:  # keep the drawn trace light: every k-th point of the smoothed curve
+        k = len(steps) // 2000
+        sm = smooth(losses)
+        steps, losses, smoothed = steps[::k], losses[::k], sm[::k]
+    else:
+        smoothed = smooth(losses)
+    fig.add_scatter(x=steps, y=losses, name="batch loss", mode="lines", row=1, col=1,
+                    line=dict(color=LOOKUP, width=1), opacity=0.25)  # fmt: skip
+    fig.add_scatter(x=steps, y=smoothed, name="smoothed", mode="lines", row=1, col=1,
+                    line=dict(color=LOOKUP, width=2))  # fmt: skip
+    fig.add_scatter(x=epoch_steps, y=valid_rmse, name="validation RMSE", row=1, col=2,
+                    mode="lines+markers", line=dict(color=PRODUCT, width=2))  # fmt: skip
+    for name, value in baselines.items():
+        fig.add_hline(y=value, line=dict(color=BASELINE, dash="dash"), row=1, col=2,
+                      annotation_text=f"{name} {value:.3f}", annotation_position="top left")  # fmt: skip
+    fig.update_xaxes(title="step")
+    return _layout(fig, "", height=330)
+
+
+def factor_figure(coords: torch.Tensor, labels: list[str], names: list[str], ids: list[int],
+                  title: str, selected: int | None = None) -> go.Figure:  # fmt: skip
+    """Factors projected to 2-D, coloured by label, names on hover; ids in customdata."""
+    xy = _np(coords)
+    fig = go.Figure()
+    labels_arr, names_arr, ids_arr = np.asarray(labels), np.asarray(names), np.asarray(ids)
+    for k, label in enumerate(sorted(set(labels))):
+        m = labels_arr == label
+        fig.add_scatter(
+            x=xy[m, 0], y=xy[m, 1], mode="markers", name=label, text=names_arr[m],
+            customdata=ids_arr[m], marker=dict(size=7, color=QUALITATIVE[k % len(QUALITATIVE)],
+                                               opacity=0.8),
+            hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+        )  # fmt: skip
+    if selected is not None and selected in set(ids):
+        j = int(np.flatnonzero(ids_arr == selected)[0])
+        fig.add_scatter(x=[xy[j, 0]], y=[xy[j, 1]], mode="markers", name="selected",
+                        marker=dict(size=16, color="rgba(0,0,0,0)",
+                                    line=dict(color="black", width=2)),
+                        hoverinfo="skip")  # fmt: skip
+    fig.update_xaxes(title="PC 1", zeroline=False)
+    fig.update_yaxes(title="PC 2", zeroline=False)
+    return _layout(fig, title, height=430)
+
+
+def planted_figure(points: list[tuple[int, float]]) -> go.Figure:
+    """How much of the planted item factors the learned ones explain, over training."""
+    fig = go.Figure(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points],
+                               mode="lines+markers", line=dict(color=LOOKUP)))  # fmt: skip
+    fig.update_yaxes(range=[0, 1], title="R² of the planted factors")
+    fig.update_xaxes(title="step")
+    return _layout(fig, "Planted genres recovered", height=280)
+
+
+def histogram_figure(values: torch.Tensor, title: str = "Ratings") -> go.Figure:
+    """Counts of each rating value."""
+    vals, counts = torch.unique(values, return_counts=True)
+    fig = go.Figure(go.Bar(x=vals.tolist(), y=counts.tolist(), marker_color=LOOKUP))
+    fig.update_xaxes(title="rating")
+    fig.update_yaxes(title="count")
+    return _layout(fig, title, height=260)
+
+
+def pred_actual_figure(pred: torch.Tensor, actual: torch.Tensor) -> go.Figure:
+    """Predicted ratings grouped by the actual rating, as box plots."""
+    fig = go.Figure()
+    p, a = _np(pred), _np(actual)
+    for value in np.unique(a):
+        fig.add_box(y=p[a == value], name=f"{value:g}", marker_color=LOOKUP, boxpoints=False)
+    fig.update_xaxes(title="actual rating")
+    fig.update_yaxes(title="predicted rating")
+    return _layout(fig, "Predicted against actual (validation)", height=320)

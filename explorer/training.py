@@ -1,0 +1,357 @@
+"""Train DotProduct models: a config, device choice, and a generator of events that never draws.
+
+Speed: the data lives as tensors on the device; an epoch is one seeded randperm sliced into
+batches (no per-sample DataLoader). For DotProduct and DotProductBias with a dense optimizer
+the step computes the gradient in closed form (`explorer.fast_step`) into preallocated
+`.grad` tensors and steps torch's fused AdamW, instead of building an autograd graph each
+step: the same maths with about a third of the per-step overhead (bench/train_speed.py).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+
+import torch
+
+from explorer.baselines import Baselines, Metrics, baselines, metrics
+from explorer.datasets import Ratings, Split, official_split, random_split
+from explorer.fast_step import AdamStep, analytic_grads
+from explorer.models import INITS, MODELS, make_model
+
+OPTIMIZERS = ("AdamW", "Adam", "SGD", "SparseAdam")
+SCHEDULES = ("one_cycle", "constant")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+EVAL_CHUNK = 1_000_000  # validation rows scored at once, to bound memory on 10M sets
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training run. Defaults: tuned on a split of MovieLens u1.base (bench/accuracy.py)."""
+
+    model: str = "DotProductBias"  # "DotProduct" (the book's first model) or with biases
+    n_factors: int = 50  # numbers per user and per item
+    y_range: tuple[float, float] | None = (0.0, 5.5)  # sigmoid_range bounds; None: raw score
+    init: str = "fastai"  # "fastai" trunc normal std 0.01, or "normal" N(0, 1)
+    epochs: int = 5
+    batch_size: int = 256  # ratings per step
+    lr: float = 6e-3  # the peak of one-cycle, or the constant rate
+    schedule: str = "one_cycle"  # fastai's fit_one_cycle; or "constant"
+    optimizer: str = "AdamW"  # AdamW applies wd decoupled, as fastai does
+    wd: float = 0.2  # weight decay
+    seed: int = 0  # init, shuffling and the random split
+    device: str = "auto"  # auto: cuda, then mps, then cpu
+    threads: int = 1  # torch CPU threads; one is steadiest on a small shared machine
+    valid_pct: float = 0.2  # validation share of a random split
+    official_split: bool = False  # use the data's own split (MovieLens u1..ub) instead
+    snapshot_every: int = 50  # steps between factor snapshots for the live plots
+    log_every: int = 10  # steps between loss reports (one device-to-host copy each)
+    fast_step: bool = True  # closed-form gradients; False: autograd, the reference path
+
+    def check(self) -> None:
+        """Raise ValueError naming the field and a value that works."""
+        rules = [
+            (self.model in MODELS, f"model must be one of {MODELS}"),
+            (self.init in INITS, f"init must be one of {list(INITS)}"),
+            (self.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
+            (self.schedule in SCHEDULES, f"schedule must be one of {SCHEDULES}"),
+            (self.device in DEVICES, f"device must be one of {DEVICES}"),
+            (1 <= self.n_factors <= 1024, "n_factors must be between 1 and 1024"),
+            (1 <= self.epochs <= 1000, "epochs must be between 1 and 1000"),
+            (self.batch_size >= 1, "batch_size must be at least 1"),
+            (math.isfinite(self.lr) and self.lr > 0, "lr must be a positive number, e.g. 5e-3"),
+            (math.isfinite(self.wd) and self.wd >= 0, "wd must be zero or positive, e.g. 0.1"),
+            (1 <= self.threads <= 64, "threads must be between 1 and 64"),
+            (0 < self.valid_pct < 1, "valid_pct must be between 0 and 1, e.g. 0.2"),
+            (self.snapshot_every >= 1 and self.log_every >= 1, "intervals must be at least 1"),
+            (self.y_range is None or self.y_range[0] < self.y_range[1], "y_range needs low < high"),
+            (
+                not (self.optimizer == "SparseAdam" and self.wd > 0),
+                "SparseAdam has no weight decay: set wd to 0, or pick AdamW",
+            ),
+        ]
+        for ok, message in rules:
+            if not ok:
+                raise ValueError(message + ".")
+
+
+def available_devices() -> list[str]:
+    """Devices torch can use here, best first."""
+    found = []
+    if torch.cuda.is_available():
+        found.append("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        found.append("mps")
+    return [*found, "cpu"]
+
+
+def resolve_device(name: str) -> torch.device:
+    """auto -> the best available; an absent device is a ValueError naming those present."""
+    present = available_devices()
+    if name == "auto":
+        return torch.device(present[0])
+    if name not in present:
+        raise ValueError(f"Device {name!r} is not available here; available: {', '.join(present)}.")
+    return torch.device(name)
+
+
+@dataclass(frozen=True)
+class BatchEvent:
+    """Losses of the steps since the last report."""
+
+    epoch: int
+    steps: list[int]  # global step numbers, 1-based
+    losses: list[float]
+    lr: float  # learning rate at the last of these steps
+
+
+@dataclass(frozen=True)
+class EpochEvent:
+    """End of one epoch: training loss and validation metrics."""
+
+    epoch: int  # 1-based
+    train_loss: float  # mean batch MSE over the epoch
+    valid: Metrics
+    seconds: float  # wall time of this epoch's training steps (evaluation excluded)
+    ratings_per_s: float
+
+
+@dataclass(frozen=True)
+class SnapshotEvent:
+    """CPU copies of the factors, cheap enough to draw live."""
+
+    epoch: int
+    step: int
+    user_factors: torch.Tensor  # (n_users, n_factors)
+    item_factors: torch.Tensor  # (n_items, n_factors)
+    user_bias: torch.Tensor | None  # (n_users,)
+    item_bias: torch.Tensor | None  # (n_items,)
+
+
+@dataclass(frozen=True)
+class EndEvent:
+    """The run ended: 'finished', 'stopped' or 'diverged'."""
+
+    status: str
+    step: int
+    message: str
+
+
+Event = BatchEvent | EpochEvent | SnapshotEvent | EndEvent
+
+
+def make_split(ratings: Ratings, config: TrainConfig) -> Split:
+    """The split a config asks for."""
+    if config.official_split:
+        return official_split(ratings)
+    return random_split(ratings, config.valid_pct, config.seed)
+
+
+def _make_optimizer(config: TrainConfig, params: list[torch.Tensor], device: torch.device):
+    fused = device.type in ("cpu", "cuda")  # one kernel for the whole update
+    if config.optimizer == "AdamW":
+        return torch.optim.AdamW(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5,
+                                 weight_decay=config.wd, fused=fused)  # fmt: skip
+    if config.optimizer == "Adam":
+        return torch.optim.Adam(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5,
+                                weight_decay=config.wd, fused=fused)  # fmt: skip
+    if config.optimizer == "SGD":
+        return torch.optim.SGD(params, lr=config.lr, momentum=0.9, weight_decay=config.wd)
+    return torch.optim.SparseAdam(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5)
+
+
+class Trainer:
+    """Holds a model, its optimizer and its place in the schedule; `run()` trains from there.
+
+    A run stopped between two steps continues, on the next `run()`, from the very next step
+    with the same shuffle, so a stopped-and-resumed run gives the uninterrupted history.
+    """
+
+    def __init__(self, ratings: Ratings, config: TrainConfig, split: Split | None = None):
+        config.check()
+        self.config = config
+        self.ratings = ratings
+        self.device = resolve_device(config.device)
+        self.split = split or make_split(ratings, config)
+        torch.set_num_threads(config.threads)
+        dev = self.device
+        u, i, r = ratings.users, ratings.items, ratings.ratings
+        self.train_u, self.train_i, self.train_r = (t[self.split.train].to(dev) for t in (u, i, r))
+        self.valid_u, self.valid_i, self.valid_r = (t[self.split.valid].to(dev) for t in (u, i, r))
+        self.baselines: Baselines = baselines(
+            u, i, r, self.split.train, self.split.valid, ratings.n_users, ratings.n_items
+        )
+        sparse = config.optimizer == "SparseAdam"
+        self.model = make_model(config.model, ratings.n_users, ratings.n_items, config.n_factors,
+                                config.y_range, config.init, sparse, config.seed).to(dev)  # fmt: skip
+        self.params = [e.weight for e in self.model.embeddings()]
+        self.use_fast = config.fast_step and not sparse
+        self.grad_buffer = None
+        if self.use_fast:  # every .grad is a view of one buffer, zeroed by one call a step
+            self.grad_buffer = torch.zeros(sum(p.numel() for p in self.params), device=dev)
+            start = 0
+            for p in self.params:
+                p.grad = self.grad_buffer[start : start + p.numel()].view_as(p)
+                start += p.numel()
+        self.optimizer = _make_optimizer(config, self.params, dev)
+        self.fused = bool(self.optimizer.param_groups[0].get("fused"))
+        self.adam_step: AdamStep | None = None
+        n = len(self.train_r)
+        self.steps_per_epoch = max(1, math.ceil(n / config.batch_size))
+        self.total_steps = self.steps_per_epoch * config.epochs
+        self.scheduler = None
+        if config.schedule == "one_cycle":  # fastai's fit_one_cycle settings
+            self.scheduler = torch.optim.lr_scheduler.OneCycleLR(
+                self.optimizer, max_lr=config.lr, total_steps=self.total_steps, pct_start=0.25,
+                div_factor=25.0, final_div_factor=1e5, cycle_momentum=config.optimizer != "SGD",
+            )  # fmt: skip
+        self.shuffle = torch.Generator().manual_seed(config.seed)
+        self.epoch = 0  # epochs completed
+        self.step_in_epoch = 0
+        self.global_step = 0
+        self.perm: torch.Tensor | None = None
+        self.epoch_losses: list[torch.Tensor] = []
+        self.epoch_seconds = 0.0
+        self.status = "ready"  # ready, running, stopped, finished, diverged
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("finished", "diverged")
+
+    def predict(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        """Predictions in chunks, on the model's device; returns (N,) on the CPU."""
+        out = []
+        with torch.no_grad():
+            for a in range(0, len(users), EVAL_CHUNK):
+                u = users[a : a + EVAL_CHUNK].to(self.device)
+                i = items[a : a + EVAL_CHUNK].to(self.device)
+                out.append(self.model(u, i).float().cpu())
+        return torch.cat(out) if out else torch.empty(0)
+
+    def evaluate(self) -> Metrics:
+        """Validation metrics of the current model."""
+        return metrics(self.predict(self.valid_u, self.valid_i), self.valid_r.cpu())
+
+    def snapshot(self) -> SnapshotEvent:
+        m = self.model
+        bias = hasattr(m, "user_bias")
+        with torch.no_grad():
+            return SnapshotEvent(
+                epoch=self.epoch, step=self.global_step,
+                user_factors=m.user_factors.weight.detach().float().cpu().clone(),
+                item_factors=m.item_factors.weight.detach().float().cpu().clone(),
+                user_bias=m.user_bias.weight[:, 0].float().cpu().clone() if bias else None,
+                item_bias=m.item_bias.weight[:, 0].float().cpu().clone() if bias else None,
+            )  # fmt: skip
+
+    def _step(self, users, items, target) -> torch.Tensor:
+        """One optimizer step on a batch; returns the batch MSE as a 0-d tensor."""
+        if self.use_fast:
+            self.grad_buffer.zero_()
+            loss = analytic_grads(self.model, users, items, target)
+        else:
+            self.optimizer.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.mse_loss(self.model(users, items), target)
+            loss.backward()
+            loss = loss.detach()
+        if self.adam_step is not None:
+            self.adam_step()
+        else:
+            self.optimizer.step()
+            if self.use_fast and self.config.optimizer in ("Adam", "AdamW") and self.fused:
+                self.adam_step = AdamStep(self.optimizer)  # the state exists from now on
+        if self.scheduler is not None:
+            self.scheduler.step()
+        return loss
+
+    def run(self, stop=None) -> Iterator[Event]:
+        """Train until the last epoch or until `stop` (a threading.Event) is set; yield events."""
+        if self.done:
+            return
+        cfg = self.config
+        self.status = "running"
+        yield self.snapshot()
+        good = [p.detach().clone() for p in self.params]  # last finite state
+        while self.epoch < cfg.epochs:
+            if self.perm is None:
+                self.perm = torch.randperm(len(self.train_r), generator=self.shuffle).to(self.device)
+                self.epoch_losses, self.epoch_seconds = [], 0.0
+            # shuffled once per epoch, so each batch is a slice (a view), not three gathers
+            us, its, rs = self.train_u[self.perm], self.train_i[self.perm], self.train_r[self.perm]
+            pending: list[torch.Tensor] = []
+            started = time.perf_counter()
+            while self.step_in_epoch < self.steps_per_epoch:
+                a = self.step_in_epoch * cfg.batch_size
+                b = a + cfg.batch_size
+                pending.append(self._step(us[a:b], its[a:b], rs[a:b]))
+                self.step_in_epoch += 1
+                self.global_step += 1
+                last = self.step_in_epoch == self.steps_per_epoch
+                stopping = stop is not None and stop.is_set() and not last
+                if len(pending) == cfg.log_every or last or stopping:
+                    losses = torch.stack(pending).tolist()  # one device-to-host copy
+                    first = self.global_step - len(pending) + 1
+                    bad = next((k for k, x in enumerate(losses) if not math.isfinite(x)), None)
+                    if bad is not None:
+                        yield from self._diverged(first + bad, good)
+                        return
+                    for p, g in zip(self.params, good, strict=True):
+                        g.copy_(p.detach())
+                    self.epoch_losses.extend(losses)
+                    yield BatchEvent(self.epoch + 1, list(range(first, self.global_step + 1)),
+                                     losses, self.optimizer.param_groups[0]["lr"])  # fmt: skip
+                    pending = []
+                if self.global_step % cfg.snapshot_every == 0:
+                    yield self.snapshot()
+                if stopping:
+                    self.epoch_seconds += time.perf_counter() - started
+                    yield from self._stopped()
+                    return
+            if self.device.type == "cuda":
+                torch.cuda.synchronize()
+            self.epoch_seconds += time.perf_counter() - started
+            yield self._end_epoch()
+            if stop is not None and stop.is_set() and self.epoch < cfg.epochs:
+                yield from self._stopped()
+                return
+        self.status = "finished"
+        yield self.snapshot()
+        yield EndEvent("finished", self.global_step, f"Finished {cfg.epochs} epochs.")
+
+    def _end_epoch(self) -> EpochEvent:
+        self.epoch += 1
+        self.step_in_epoch = 0
+        self.perm = None
+        n = len(self.train_r)
+        return EpochEvent(
+            epoch=self.epoch,
+            train_loss=sum(self.epoch_losses) / max(1, len(self.epoch_losses)),
+            valid=self.evaluate(),
+            seconds=self.epoch_seconds,
+            ratings_per_s=n / max(self.epoch_seconds, 1e-9),
+        )
+
+    def _stopped(self) -> Iterator[Event]:
+        self.status = "stopped"
+        yield self.snapshot()
+        yield EndEvent("stopped", self.global_step, "Stopped: press Resume to go on.")
+
+    def _diverged(self, step: int, good: list[torch.Tensor]) -> Iterator[Event]:
+        with torch.no_grad():
+            for p, g in zip(self.params, good, strict=True):
+                p.copy_(g)
+        self.status = "diverged"
+        yield self.snapshot()
+        yield EndEvent(
+            "diverged", step,
+            f"The loss became NaN or infinite at step {step}: the learning rate "
+            f"({self.config.lr:g}) is too high for this model. Try {self.config.lr / 10:g}. "
+            "The model was put back to its last finite state.",
+        )  # fmt: skip
+
+
+def config_dict(config: TrainConfig) -> dict:
+    """A plain dict of the config (for checkpoints and the command line)."""
+    return asdict(config)

@@ -1,0 +1,1 @@
+"""The only package that imports streamlit: one module per page, plus shared widgets."""

@@ -1,0 +1,135 @@
+"""The Lookup page: nn.Embedding beside one-hot x nn.Linear(bias=False), from one weight."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+import torch
+
+from explorer import plots
+from explorer.lookup import DTYPES, INITS, LookupConfig, LookupResult, compare
+from explorer.ui import lookup_sections
+from explorer.ui.widgets import keep_config, seed_widget, show_error, stored_config
+
+P = "lk_"  # widget key prefix of this page
+MAX_HEATMAP_CELLS = 20_000  # above this a heatmap is skipped: the browser would crawl
+
+ANSWER = """
+**The short answer.** `nn.Embedding(n, d)` holds a weight `W` of shape `(n, d)` and, for an
+index `i`, returns row `W[i]`. `nn.Linear(n, d, bias=False)` fed the one-hot vector of `i`
+computes `one_hot(i) @ W` (its own weight is `W.T`, shape `(d, n)`), and that product picks
+out the same row: every other row is multiplied by 0. So the numbers are the same, and so
+are the gradients; the lookup just skips the `n x d` multiply-adds and the `n`-wide input.
+An Embedding followed by a bias vector is `nn.Linear(n, d, bias=True)` on the one-hot.
+"""
+
+
+def _controls(config: LookupConfig) -> LookupConfig:
+    """Sidebar widgets seeded from the stored config; returns the config they now say."""
+    for f in dataclasses.fields(LookupConfig):
+        seed_widget(P + f.name, getattr(config, f.name))
+    sb = st.sidebar
+    sb.header("Lookup settings")
+    n = sb.number_input("n: rows (num_embeddings)", min_value=0, step=1, key=P + "n",
+                        help="How many rows the table has: users, items, words...")  # fmt: skip
+    d = sb.number_input("d: numbers per row (embedding_dim)", min_value=0, step=1, key=P + "d",
+                        help="The length of each embedding vector.")  # fmt: skip
+    indices = sb.text_input("Indices to look up", key=P + "indices",
+                            help="A batch like `3, 0, 3` (repeats allowed) or a 2-D batch "
+                                 "like `[[1, 2], [3, 3]]`.")  # fmt: skip
+    seed = sb.number_input("Seed", min_value=0, step=1, key=P + "seed",
+                           help="One seed makes the weight, the bias and the upstream gradient.")
+    init = sb.selectbox("Weight initialisation", list(INITS), key=P + "init",
+                        format_func=INITS.get, help="How the one shared weight is filled.")
+    padding_idx = sb.number_input("padding_idx (empty: none)", value=None, step=1,
+                                  key=P + "padding_idx",
+                                  help="This row starts at zero and never gets a gradient.")
+    max_norm = sb.number_input("max_norm (empty: none)", value=None, min_value=0.0,
+                               key=P + "max_norm", format="%.3f",
+                               help="Looked-up rows longer than this are rescaled, in place.")
+    dtype = sb.radio("dtype", list(DTYPES), key=P + "dtype", horizontal=True)
+    sparse = sb.checkbox("sparse=True (sparse gradient)", key=P + "sparse")
+    put_inf = sb.checkbox("Put inf in a row not looked up", key=P + "put_inf",
+                          help="Shows where the two paths part: 0 x inf is NaN.")
+    book_biases = sb.checkbox("Show the book's per-row biases", key=P + "book_biases")
+    return LookupConfig(
+        n=int(n), d=int(d), indices=indices, seed=int(seed), init=init,
+        padding_idx=None if padding_idx is None else int(padding_idx),
+        max_norm=None if max_norm is None else float(max_norm), dtype=dtype,
+        sparse=sparse, put_inf=put_inf, book_biases=book_biases,
+    )  # fmt: skip
+
+
+def _heatmap(matrix: torch.Tensor, title: str, key: str, x: str, y: str, **kw) -> None:
+    if matrix.numel() > MAX_HEATMAP_CELLS:
+        st.info(f"{title}: {matrix.numel():,} cells is too many to draw; shrink n, d or the "
+                "batch to see it.")  # fmt: skip
+        return
+    st.plotly_chart(plots.heatmap_figure(matrix, title, x, y, **kw), key=key)
+
+
+def _verdict(result: LookupResult) -> None:
+    if result.equal is None:
+        st.warning(f"The one-hot path was skipped: {result.skipped['one-hot']}.")
+        return
+    if result.equal:
+        st.success(
+            "**Equal, bit for bit.** `torch.equal(one_hot @ W, W[idx])` is True and the max "
+            "|difference| is 0. Why exact: each output number is 1 x W[i, j] plus a sum of "
+            "0 x W[k, j] terms, and adding zeros changes nothing."
+        )
+    else:
+        st.error(
+            f"**Not equal.** `torch.equal` is False; max |difference| = {result.max_abs_diff:.4g}. "
+            "See *Where they differ* below for why."
+        )
+
+
+def render() -> None:
+    st.title("Lookup vs one-hot x Linear")
+    st.markdown(ANSWER)
+    config = stored_config(P, LookupConfig)
+    config = _controls(config)
+    keep_config(P, config)
+    try:
+        result = compare(config)
+    except ValueError as err:
+        show_error(err)
+        lookup_sections.cost_section(config)  # still cheap to say, when the sizes make sense
+        return
+    idx_rows = sorted(set(result.idx.flatten().tolist()))
+    _verdict(result)
+    n, d = config.n, config.d
+    st.caption(
+        f"One weight `W`, shape ({n}, {d}). `nn.Embedding.weight` is `W`; "
+        f"`nn.Linear.weight` is `W.T`, shape ({d}, {n}). Batch shape {tuple(result.idx.shape)}."
+    )
+
+    st.subheader("1. The weight")
+    _heatmap(result.weight, "W: the one weight (looked-up rows outlined)", "weight",
+             "column j", "row i", highlight_rows=idx_rows)  # fmt: skip
+
+    st.subheader("2. The one-hot input")
+    if result.one_hot is None:
+        st.info(f"Skipped: {result.skipped['one-hot']}.")
+    else:
+        oh = result.one_hot.reshape(-1, n)
+        _heatmap(oh, "one_hot(idx): one 1 per row, at the index", "one_hot", "column = row of W",
+                 "sample", diverging=False)  # fmt: skip
+
+    st.subheader("3. Product and lookup, side by side")
+    left, right = st.columns(2)
+    with left:
+        if result.product is not None:
+            _heatmap(result.product.reshape(-1, d), "one_hot @ W (nn.Linear, no bias)",
+                     "product", "column j", "sample")  # fmt: skip
+    with right:
+        _heatmap(result.lookup.reshape(-1, d), "W[idx] (nn.Embedding)", "lookup",
+                 "column j", "sample")  # fmt: skip
+    lookup_sections.bias_section(result)
+    lookup_sections.gradient_section(result, _heatmap)
+    lookup_sections.bag_section(result)
+    lookup_sections.cost_section(config)
+    lookup_sections.differ_section(result)
+    lookup_sections.code_section(config)
