@@ -54,34 +54,33 @@ class AdamStep:
     torch.optim's step() wraps the fused kernel in hooks, profiler ranges and a per-parameter
     state walk: on a 130k-parameter model that wrapper costs more than the kernel. After the
     optimizer's own first step has made its state, this calls torch's functional `adam` with
-    that same state and the group's current lr and betas (as a scheduler left them), so the
+    that same state and each group's current lr and betas (as a scheduler left them), so the
     update is the optimizer's own, bit for bit (tests/test_fast_step.py).
     """
 
     def __init__(self, optimizer: torch.optim.Adam):
-        group = optimizer.param_groups[0]
-        if len(optimizer.param_groups) != 1 or not group.get("fused") or group["amsgrad"]:
-            raise ValueError("AdamStep needs one param group of a fused Adam or AdamW.")
-        self.group = group
-        self.decoupled = isinstance(optimizer, torch.optim.AdamW) or group.get(
-            "decoupled_weight_decay", False
-        )
-        params = group["params"]
-        state = [optimizer.state[p] for p in params]
-        self.lists = (
-            params,
-            [p.grad for p in params],
-            [s["exp_avg"] for s in state],
-            [s["exp_avg_sq"] for s in state],
-            [],
-            [s["step"] for s in state],
-        )
+        self.decoupled = isinstance(optimizer, torch.optim.AdamW)
+        self.groups = []
+        for group in optimizer.param_groups:
+            if not group.get("fused") or group["amsgrad"] or group["maximize"]:
+                raise ValueError("AdamStep needs a fused Adam or AdamW without amsgrad.")
+            params = group["params"]
+            state = [optimizer.state[p] for p in params]
+            lists = (
+                params,
+                [p.grad for p in params],
+                [s["exp_avg"] for s in state],
+                [s["exp_avg_sq"] for s in state],
+                [],
+                [s["step"] for s in state],
+            )
+            self.groups.append((group, lists))
 
     def __call__(self) -> None:
-        g = self.group
-        beta1, beta2 = g["betas"]
-        functional_adam(
-            *self.lists, fused=True, decoupled_weight_decay=self.decoupled, amsgrad=False,
-            beta1=beta1, beta2=beta2, lr=g["lr"], weight_decay=g["weight_decay"], eps=g["eps"],
-            maximize=False,
-        )  # fmt: skip
+        for g, lists in self.groups:
+            beta1, beta2 = g["betas"]
+            functional_adam(
+                *lists, fused=True, decoupled_weight_decay=self.decoupled, amsgrad=False,
+                beta1=beta1, beta2=beta2, lr=g["lr"], weight_decay=g["weight_decay"],
+                eps=g["eps"], maximize=False,
+            )  # fmt: skip

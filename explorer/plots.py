@@ -31,7 +31,7 @@ def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
         margin=dict(l=50, r=20, t=50, b=40),
         font=FONT,
         template="plotly_white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"),
+        legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left"),
     )
     return fig
 
@@ -78,7 +78,7 @@ def sweep_figure(ns: list[int], lookup_s: list[float], one_hot_s: list[float],
     return _layout(fig, f"Measured time, {what}")
 
 
-def smooth(values: Sequence[float], beta: float = 0.98) -> list[float]:
+def smooth(values: Sequence[float], beta: float = 0.9) -> list[float]:
     """fastai's smoothed loss: a debiased exponential moving average."""
     out, avg = [], 0.0
     for i, v in enumerate(values, start=1):
@@ -108,7 +108,7 @@ def loss_figure(steps: list[int], losses: list[float], epoch_steps: list[int],
         fig.add_hline(y=value, line=dict(color=BASELINE, dash="dash"), row=1, col=2,
                       annotation_text=f"{name} {value:.3f}", annotation_position="top left")  # fmt: skip
     fig.update_xaxes(title="step")
-    return _layout(fig, "", height=330)
+    return _layout(fig, "", height=360)
 
 
 def factor_figure(coords: torch.Tensor, labels: list[str], names: list[str], ids: list[int],
@@ -133,7 +133,7 @@ def factor_figure(coords: torch.Tensor, labels: list[str], names: list[str], ids
                         hoverinfo="skip")  # fmt: skip
     fig.update_xaxes(title="PC 1", zeroline=False)
     fig.update_yaxes(title="PC 2", zeroline=False)
-    return _layout(fig, title, height=430)
+    return _layout(fig, title, height=480)
 
 
 def planted_figure(points: list[tuple[int, float]]) -> go.Figure:

@@ -89,11 +89,13 @@ def synthetic_ratings(
             "ask for fewer ratings or more users and items."
         )
     rng = np.random.default_rng(seed)
-    k = n_genres  # one latent direction per genre keeps the planted structure readable
+    # Genre centres sit on a circle in a 2-D taste plane, so a 2-D projection of factors that
+    # learned them shows every genre as its own cluster around the ring.
     genre_of_item = rng.integers(0, n_genres, size=n_items)
-    centres = np.eye(k) * 1.2
-    item_f = centres[genre_of_item] + rng.normal(0, 0.25, size=(n_items, k))
-    taste = rng.normal(0, 0.8, size=(n_users, k))  # likes some genres, dislikes others
+    angles = 2 * np.pi * np.arange(n_genres) / n_genres
+    centres = 1.2 * np.stack([np.cos(angles), np.sin(angles)], axis=1)  # (n_genres, 2)
+    item_f = centres[genre_of_item] + rng.normal(0, 0.2, size=(n_items, 2))
+    taste = rng.normal(0, 0.9, size=(n_users, 2))  # a direction of liked genres, and how strongly
     user_b = rng.normal(0, 0.3, size=n_users)
     item_b = rng.normal(0, 0.4, size=n_items)
     item_p = rng.zipf(1.6, size=n_items).astype(float).clip(max=200)  # a long tail of popularity

@@ -40,7 +40,8 @@ class TrainConfig:
     lr: float = 6e-3  # the peak of one-cycle, or the constant rate
     schedule: str = "one_cycle"  # fastai's fit_one_cycle; or "constant"
     optimizer: str = "AdamW"  # AdamW applies wd decoupled, as fastai does
-    wd: float = 0.2  # weight decay
+    wd: float = 0.2  # weight decay of the factor tables
+    bias_wd: float | None = 0.0  # weight decay of the bias tables; None: the same as wd
     seed: int = 0  # init, shuffling and the random split
     device: str = "auto"  # auto: cuda, then mps, then cpu
     threads: int = 1  # torch CPU threads; one is steadiest on a small shared machine
@@ -63,6 +64,10 @@ class TrainConfig:
             (self.batch_size >= 1, "batch_size must be at least 1"),
             (math.isfinite(self.lr) and self.lr > 0, "lr must be a positive number, e.g. 5e-3"),
             (math.isfinite(self.wd) and self.wd >= 0, "wd must be zero or positive, e.g. 0.1"),
+            (
+                self.bias_wd is None or (math.isfinite(self.bias_wd) and self.bias_wd >= 0),
+                "bias_wd must be zero, positive, or empty (the same as wd)",
+            ),
             (1 <= self.threads <= 64, "threads must be between 1 and 64"),
             (0 < self.valid_pct < 1, "valid_pct must be between 0 and 1, e.g. 0.2"),
             (self.snapshot_every >= 1 and self.log_every >= 1, "intervals must be at least 1"),
@@ -149,7 +154,16 @@ def make_split(ratings: Ratings, config: TrainConfig) -> Split:
     return random_split(ratings, config.valid_pct, config.seed)
 
 
-def _make_optimizer(config: TrainConfig, params: list[torch.Tensor], device: torch.device):
+def _param_groups(config: TrainConfig, model) -> list[dict]:
+    """Factor tables with wd; bias tables with bias_wd (tuned: biases fit best undecayed)."""
+    factors = [model.user_factors.weight, model.item_factors.weight]
+    if not hasattr(model, "user_bias") or config.bias_wd is None or config.bias_wd == config.wd:
+        return [{"params": [e.weight for e in model.embeddings()]}]
+    biases = [model.user_bias.weight, model.item_bias.weight]
+    return [{"params": factors}, {"params": biases, "weight_decay": config.bias_wd}]
+
+
+def _make_optimizer(config: TrainConfig, params: list[dict], device: torch.device):
     fused = device.type in ("cpu", "cuda")  # one kernel for the whole update
     if config.optimizer == "AdamW":
         return torch.optim.AdamW(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5,
@@ -195,7 +209,7 @@ class Trainer:
             for p in self.params:
                 p.grad = self.grad_buffer[start : start + p.numel()].view_as(p)
                 start += p.numel()
-        self.optimizer = _make_optimizer(config, self.params, dev)
+        self.optimizer = _make_optimizer(config, _param_groups(config, self.model), dev)
         self.fused = bool(self.optimizer.param_groups[0].get("fused"))
         self.adam_step: AdamStep | None = None
         n = len(self.train_r)

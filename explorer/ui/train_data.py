@@ -1,0 +1,176 @@
+"""The Train page's data section: choose, load and summarise the ratings.
+
+Loading replaces the session's data only when it succeeds: a bad file or path shows its
+message and leaves the loaded data, and any trained model, as they were.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from explorer import plots
+from explorer.csvfile import Roles, infer_roles, ratings_from_csv, read_csv_frame
+from explorer.datasets import Ratings
+from explorer.download import DATA_DIR, download_ml100k, find_ml100k
+from explorer.movielens import ML100K_SPLITS, read_movielens
+from explorer.synthetic import MAX_RATINGS, synthetic_ratings
+from explorer.ui.widgets import show_error
+
+DATA_KEY = "tr_data"
+SOURCES = ("Built-in synthetic", "MovieLens 100k", "MovieLens folder or zip", "Upload a CSV")
+
+
+@st.cache_data(show_spinner="Generating ratings...", max_entries=4)
+def _synthetic(n_ratings: int, n_genres: int, seed: int) -> Ratings:
+    return synthetic_ratings(n_ratings, n_genres=n_genres, seed=seed)
+
+
+@st.cache_data(show_spinner="Reading MovieLens...", max_entries=4)
+def _movielens(path: str, split: str | None, mtime: float) -> Ratings:
+    return read_movielens(Path(path), split)
+
+
+class _StreamlitBar:
+    """The progress-bar interface pooch expects (tqdm's total/update/reset/close)."""
+
+    def __init__(self):
+        self.total, self.n = 0, 0
+        self._bar = st.progress(0.0, text="Downloading MovieLens 100k...")
+
+    def update(self, k: int) -> None:
+        self.n += k
+        frac = min(1.0, self.n / self.total) if self.total else 0.0
+        self._bar.progress(frac, text=f"Downloading MovieLens 100k: {self.n / 2**20:.1f} MiB")
+
+    def reset(self) -> None:
+        self.n = 0
+
+    def close(self) -> None:
+        self._bar.progress(1.0, text="Downloaded.")
+
+
+def set_data(ratings: Ratings) -> None:
+    """Replace the session's data; a model trained on the old data goes with it."""
+    st.session_state[DATA_KEY] = ratings
+    run = st.session_state.pop("tr_run", None)
+    if run is not None:
+        run.stop()
+
+
+def current_data() -> Ratings:
+    """The session's data; the built-in set on the first visit."""
+    if DATA_KEY not in st.session_state:
+        st.session_state[DATA_KEY] = _synthetic(20_000, 6, 0)
+    return st.session_state[DATA_KEY]
+
+
+def _load(make) -> None:
+    try:
+        ratings = make()
+    except (ValueError, RuntimeError, OSError) as err:
+        show_error(err)
+        st.caption("The data and model loaded before are unchanged.")
+        return
+    set_data(ratings)
+    st.success(f"Loaded {ratings.source}: {len(ratings):,} ratings.")
+
+
+def _ml_path(path: Path, split: str | None) -> Ratings:
+    return _movielens(str(path), split, path.stat().st_mtime)
+
+
+def _upload_section() -> None:
+    upload = st.file_uploader("A CSV with a header: user, item, rating (and a title)",
+                              type=["csv", "tsv", "txt"], key="tr_upload")  # fmt: skip
+    if upload is None:
+        return
+    try:
+        frame = read_csv_frame(upload.getvalue())
+    except ValueError as err:
+        show_error(err)
+        st.caption("The data and model loaded before are unchanged.")
+        return
+    st.dataframe(frame.head(5), width="stretch", hide_index=True)
+    columns = [str(c) for c in frame.columns]
+    guess = infer_roles(columns)
+    cols = st.columns(4)
+    chosen = {}
+    for col, role in zip(cols, ("user", "item", "rating", "title"), strict=True):
+        options = ["(none)", *columns] if role == "title" else columns
+        default = guess[role] if guess[role] in options else options[0]
+        chosen[role] = col.selectbox(f"{role} column", options, index=options.index(default),
+                                     key=f"tr_role_{role}")  # fmt: skip
+    if st.button("Load this CSV", key="tr_load_csv"):
+        title = None if chosen["title"] == "(none)" else chosen["title"]
+        roles = Roles(chosen["user"], chosen["item"], chosen["rating"], title)
+        _load(lambda: ratings_from_csv(frame, roles, f"uploaded {upload.name}"))
+
+
+def data_section() -> Ratings:
+    """Draw the data chooser and the summary; return the session's current data."""
+    with st.expander("Data", expanded=DATA_KEY not in st.session_state):
+        source = st.radio("Source", SOURCES, horizontal=True, key="tr_source")
+        if source == SOURCES[0]:
+            c1, c2, c3 = st.columns(3)
+            n = c1.number_input("Ratings", 100, MAX_RATINGS, 20_000, step=10_000, key="tr_syn_n",
+                                help="Size of the generated set (up to 10 million).")  # fmt: skip
+            genres = c2.slider("Genres", 2, 8, 6, key="tr_syn_genres",
+                               help="How many planted genres the items fall into.")  # fmt: skip
+            seed = c3.number_input("Data seed", 0, 2**31 - 1, 0, key="tr_syn_seed",
+                                   help="The same seed gives the same ratings.")  # fmt: skip
+            if st.button("Generate", key="tr_load_syn"):
+                _load(lambda: _synthetic(int(n), int(genres), int(seed)))
+        elif source == SOURCES[1]:
+            found = find_ml100k()
+            split = st.selectbox("Official split (optional)", ["(none)", *ML100K_SPLITS],
+                                 key="tr_ml_split", help="u1..u5, ua, ub: the test rows "
+                                 "become the validation set.")  # fmt: skip
+            split = None if split == "(none)" else split
+            if found:
+                st.caption(f"Found in {found}.")
+                if st.button("Load MovieLens 100k", key="tr_load_ml"):
+                    _load(lambda: _ml_path(found, split))
+            else:
+                st.caption(f"Not in {DATA_DIR} yet: about 5 MB from GroupLens.")
+                if st.button("Download MovieLens 100k", key="tr_download"):
+                    _load(lambda: _ml_path(download_ml100k(progressbar=_StreamlitBar()), split))
+        elif source == SOURCES[2]:
+            path = st.text_input("Folder or zip on the server", key="tr_ml_path",
+                                 help="Holding u.data (100k), ratings.csv or ratings.dat (1M).")
+            if st.button("Load", key="tr_load_path") and path:
+                _load(lambda: _ml_path(Path(path).expanduser(), None))
+        else:
+            _upload_section()
+    ratings = current_data()
+    summary(ratings)
+    return ratings
+
+
+def item_counts(ratings: Ratings) -> torch.Tensor:
+    """How many ratings each item has: (n_items,)."""
+    return torch.bincount(ratings.items, minlength=ratings.n_items)
+
+
+def summary(ratings: Ratings) -> None:
+    st.markdown(f"**{ratings.source}**")
+    c = st.columns(4)
+    c[0].metric("Users", f"{ratings.n_users:,}")
+    c[1].metric("Items", f"{ratings.n_items:,}")
+    c[2].metric("Ratings", f"{len(ratings):,}")
+    c[3].metric("Density", f"{ratings.density:.2%}")
+    for note in ratings.notes:
+        st.caption(note)
+    with st.expander("Ratings histogram and the most rated items"):
+        left, right = st.columns(2)
+        left.plotly_chart(plots.histogram_figure(ratings.ratings), key="tr_hist")
+        counts = item_counts(ratings)
+        top = counts.topk(min(10, len(counts)))
+        right.dataframe(
+            pd.DataFrame({"item": [ratings.title(i) for i in top.indices.tolist()],
+                          "ratings": top.values.tolist()}),
+            width="stretch", hide_index=True,
+        )  # fmt: skip

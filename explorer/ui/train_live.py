@@ -1,0 +1,125 @@
+"""The Train page's live view: progress, loss curves and factor plots, redrawn twice a second.
+
+Training runs in the TrainingRun's own thread; this fragment only reads `run.view()`, so the
+rest of the page stays usable and a widget change never interrupts the run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from explorer import plots
+from explorer.analysis import pca_2d
+from explorer.runner import RunView, TrainingRun
+from explorer.ui.train_data import item_counts
+
+MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
+REFRESH_S = 0.5
+
+
+def shown_items(run: TrainingRun) -> torch.Tensor:
+    """The item indices the factor plot draws (the most rated first), cached per run."""
+    if getattr(run, "_shown", None) is None:
+        counts = item_counts(run.ratings)
+        k = min(MAX_POINTS, len(counts))
+        run._shown = counts.topk(k).indices.sort().values
+    return run._shown
+
+
+def progress_text(v: RunView, epochs: int) -> str:
+    """'epoch 2/5 · step 300/1565 · 512,000 ratings/s · 0.4 s left', as the page shows it."""
+    parts = [f"epoch {min(v.epoch + 1, epochs)}/{epochs}", f"step {v.global_step:,}/{v.total_steps:,}"]
+    if v.ratings_per_s:
+        parts.append(f"{v.ratings_per_s:,.0f} ratings/s")
+    if v.seconds_left is not None:
+        parts.append(f"{v.seconds_left:.1f} s left")
+    return " · ".join(parts)
+
+
+def _status(v: RunView) -> None:
+    if v.status == "diverged":
+        st.error(v.message, icon="⚠️")
+    elif v.status == "failed":
+        st.error(v.message + " Press Reset, check the settings, and train again.", icon="⚠️")
+    elif v.status == "stopped":
+        st.warning(v.message)
+    elif v.status == "finished":
+        st.success(f"{v.message} Training took {v.train_seconds:.1f} s.")
+
+
+def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
+    snap = v.snapshot
+    if snap is None:
+        return
+    r = run.ratings
+    if which == "items":
+        idx = shown_items(run)
+        coords = pca_2d(snap.item_factors[idx])
+        labels = [r.item_genres[i] for i in idx.tolist()] if r.item_genres else ["item"] * len(idx)
+        names = [r.title(i) for i in idx.tolist()]
+        title = f"Item factors, PCA to 2-D (step {snap.step:,})"
+        fig = plots.factor_figure(coords, labels, names, idx.tolist(), title,
+                                  st.session_state.get("tr_item"))
+        if run.running:
+            st.plotly_chart(fig, key="tr_item_factors")
+            return
+        event = st.plotly_chart(fig, key="tr_item_factors", on_select="rerun",
+                                selection_mode="points")  # fmt: skip
+        points = event.selection.points if event and event.selection else []
+        picked = [p["customdata"] for p in points if p.get("customdata") is not None]
+        if picked and picked[0] != st.session_state.get("tr_item"):
+            st.session_state["tr_item"] = int(picked[0])  # the neighbours below follow the click
+            st.session_state["tr_item_select"] = int(picked[0])
+    else:
+        n = min(MAX_POINTS, r.n_users)
+        coords = pca_2d(snap.user_factors[:n])
+        names = [f"user {u}" for u in r.user_ids[:n]]
+        st.plotly_chart(plots.factor_figure(coords, ["user"] * n, names, list(range(n)),
+                                            f"User factors, PCA to 2-D (step {snap.step:,})"),
+                        key="tr_user_factors")  # fmt: skip
+
+
+def draw(run: TrainingRun) -> None:
+    """Everything that moves while training."""
+    v = run.view()
+    cfg = run.config
+    st.progress(min(1.0, v.progress), text=progress_text(v, cfg.epochs))
+    _status(v)
+    base = run.trainer.baselines
+    epoch_steps = [e.epoch * run.trainer.steps_per_epoch for e in v.epochs]
+    fig = plots.loss_figure(v.steps, v.losses, epoch_steps, [e.valid.rmse for e in v.epochs],
+                            {"global mean": base.global_mean.rmse,
+                             "biases only": base.biases.rmse})  # fmt: skip
+    st.plotly_chart(fig, key="tr_loss")
+    which = "users" if st.session_state.get("tr_show_users") else "items"
+    left, right = st.columns([3, 2])
+    with left:
+        _factor_plot(run, v, which)
+    with right:
+        if v.planted:
+            st.metric("Planted genres recovered (R²)", f"{v.planted[-1][1]:.2f}",
+                      help="How much of the planted item factors a linear map of the learned "
+                           "ones explains: 1.0 means the model found the genres.")  # fmt: skip
+            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted")
+        if v.epochs:
+            last = v.epochs[-1]
+            st.metric("Validation RMSE", f"{last.valid.rmse:.4f}",
+                      delta=f"{last.valid.rmse - base.biases.rmse:+.4f} vs biases only",
+                      delta_color="inverse")  # fmt: skip
+
+
+@st.fragment(run_every=REFRESH_S)
+def _live(run: TrainingRun) -> None:
+    draw(run)
+    if not run.running:
+        st.rerun(scope="app")  # the run ended: redraw the whole page with the results
+
+
+def live_section(run: TrainingRun) -> None:
+    """Redraw every half second while the run trains; once when it does not."""
+    st.toggle("Show user factors instead of items", key="tr_show_users")
+    if run.running:
+        _live(run)
+    else:
+        draw(run)
