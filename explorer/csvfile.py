@@ -123,7 +123,7 @@ def ratings_from_csv(
     if dup.any():
         row = _first_bad_row(dup)
         raise ValueError(
-            f"Row {row}: user {pairs.iloc[row - 2, 0]!r} rated item {pairs.iloc[row - 2, 1]!r} "
+            f"Row {row}: user {pairs.iloc[row - 2, 0]} rated item {pairs.iloc[row - 2, 1]} "
             "twice. Keep one rating per (user, item) pair, e.g. the latest."
         )
     table = pd.DataFrame(

@@ -134,7 +134,7 @@ def make_weight(n: int, d: int, init: str, seed: int, dtype: str = "float32") ->
         bound = 1 / math.sqrt(n)  # nn.Linear(n, d): fan_in is n
         w.uniform_(-bound, bound, generator=gen)
     elif init == "fastai":
-        nn.init.trunc_normal_(w, std=0.01, generator=gen)
+        nn.init.trunc_normal_(w, std=0.01, a=-0.02, b=0.02, generator=gen)  # fastai: at 2 std
     else:
         raise ValueError(f"Unknown initialisation {init!r}: choose one of {list(INITS)}.")
     return w

@@ -21,7 +21,7 @@ def init_embedding(emb: nn.Embedding, init: str, generator: torch.Generator | No
     """Initialise one embedding table in place."""
     with torch.no_grad():
         if init == "fastai":
-            nn.init.trunc_normal_(emb.weight, std=0.01, generator=generator)
+            nn.init.trunc_normal_(emb.weight, std=0.01, a=-0.02, b=0.02, generator=generator)  # fastai: at 2 std
         elif init == "normal":
             emb.weight.normal_(0.0, 1.0, generator=generator)
         else:

@@ -73,17 +73,21 @@ def _read_table(buf, sep: str, names: list[str], usecols=None) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def _check_split(files: _Files, path: Path, split: str) -> None:
+    if split not in ML100K_SPLITS:
+        raise ValueError(f"Unknown split {split!r}: choose one of {', '.join(ML100K_SPLITS)}.")
+    if f"{split}.base" not in files or f"{split}.test" not in files:
+        raise ValueError(f"{path} has no {split}.base / {split}.test: use the full u.data instead.")
+
+
 def read_ml100k(path: Path, split: str | None = None) -> Ratings:
     """MovieLens 100k: u.data (or an official split's .base + .test) and u.item."""
     files = _Files(path)
     cols = ["user", "item", "rating", "timestamp"]
     is_valid = None
     if split:
-        if split not in ML100K_SPLITS:
-            raise ValueError(f"Unknown split {split!r}: choose one of {', '.join(ML100K_SPLITS)}.")
+        _check_split(files, path, split)
         base, test = f"{split}.base", f"{split}.test"
-        if base not in files or test not in files:
-            raise ValueError(f"{path} has no {base} / {test}: use the full u.data instead.")
         train = _read_table(files.open(base), "\t", cols)
         valid = _read_table(files.open(test), "\t", cols)
         frame = pd.concat([train, valid], ignore_index=True)
@@ -142,6 +146,20 @@ def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
     fmt = detect_format(path)
     if split and fmt != "100k":
         raise ValueError("Official splits (u1..u5, ua, ub) come with MovieLens 100k only.")
-    if fmt == "100k":
-        return read_ml100k(path, split)
-    return read_ml_csv(path) if fmt == "csv" else read_ml1m(path)
+    if split:
+        _check_split(_Files(path), path, split)
+    reader = {"100k": lambda: read_ml100k(path, split), "csv": lambda: read_ml_csv(path),
+              "1m": lambda: read_ml1m(path)}[fmt]  # fmt: skip
+    try:
+        return reader()
+    except (ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as err:
+        raise ValueError(_damaged(path, fmt, err)) from None
+
+
+def _damaged(path: Path, fmt: str, err: Exception) -> str:
+    marker = {"100k": "u.data", "csv": "ratings.csv", "1m": "ratings.dat"}[fmt]
+    first = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+    return (
+        f"{path}: {marker} could not be read as MovieLens {fmt} ({first}). The files may be "
+        "damaged or edited: download them again."
+    )

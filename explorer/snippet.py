@@ -21,7 +21,7 @@ def lookup_snippet(config: LookupConfig) -> str:
         "embedding": "W.normal_(0, 1, generator=g)  # nn.Embedding's default",
         "linear": f"W.uniform_(-1 / {config.n} ** 0.5, 1 / {config.n} ** 0.5, generator=g)"
         "  # nn.Linear's default",
-        "fastai": "nn.init.trunc_normal_(W, std=0.01, generator=g)  # fastai's embedding init",
+        "fastai": "nn.init.trunc_normal_(W, std=0.01, a=-0.02, b=0.02, generator=g)  # fastai",
     }[config.init]
     pad = ""
     if config.padding_idx is not None:

@@ -27,6 +27,7 @@ _WORDS = {
     "Animation": ("Bunny", "Dragon", "Robot", "Pirate", "Penguin", "Toybox"),
 }
 MAX_RATINGS = 10_000_000
+GUMBEL_CELLS = 20_000_000  # up to this many (user, item) cells, sample exactly
 
 
 def default_sizes(n_ratings: int) -> tuple[int, int]:
@@ -45,23 +46,45 @@ def _titles(genre_of_item: np.ndarray) -> list[str]:
     return titles
 
 
+def _cap(p: np.ndarray, most: float) -> np.ndarray:
+    """Probabilities clipped to at most `most` each, renormalised (a few rounds settle it)."""
+    p = p / p.sum()
+    for _ in range(5):
+        p = np.minimum(p, most)
+        p = p / p.sum()
+    return p
+
+
 def _sample_pairs(
     rng: np.random.Generator, user_p: np.ndarray, item_p: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """n distinct (user, item) pairs drawn with the given popularity, vectorised."""
-    n_items = len(item_p)
+    """n distinct (user, item) pairs drawn with the given popularity, vectorised.
+
+    Small tables: exact weighted sampling without replacement (Gumbel top-k over all cells).
+    Large, sparse tables: draw with replacement and drop repeats, which are rare there.
+    """
+    n_users, n_items = len(user_p), len(item_p)
+    # no item may expect more raters than a third of the users, nor a user more items than a
+    # third of them: the tail stays long, and draws with replacement rarely repeat a pair
+    user_p, item_p = _cap(user_p, n_items / 3 / n), _cap(item_p, n_users / 3 / n)
+    if n_users * n_items <= GUMBEL_CELLS:
+        keys = np.log(user_p)[:, None] + np.log(item_p)[None, :]
+        keys = keys + rng.gumbel(size=keys.shape)
+        codes = np.argpartition(keys.ravel(), -n)[-n:]
+        return codes // n_items, codes % n_items
     codes = np.empty(0, dtype=np.int64)
-    for _ in range(20):  # each round fills most of what duplicates removed
+    for _ in range(50):  # each round fills most of what repeats removed
         need = n - len(codes)
         if need <= 0:
             break
         draw = int(need * 1.3) + 16
-        u = rng.choice(len(user_p), size=draw, p=user_p)
+        u = rng.choice(n_users, size=draw, p=user_p)
         i = rng.choice(n_items, size=draw, p=item_p)
-        codes = np.unique(np.concatenate([codes, u.astype(np.int64) * n_items + i]))
+        codes = np.sort(np.concatenate([codes, u.astype(np.int64) * n_items + i]))
+        codes = codes[np.r_[True, codes[1:] != codes[:-1]]]  # unique by sorting: fast here
     if len(codes) < n:
         raise ValueError(
-            f"Could not place {n:,} distinct ratings among {len(user_p):,} users x {n_items:,} "
+            f"Could not place {n:,} distinct ratings among {n_users:,} users x {n_items:,} "
             "items: ask for fewer ratings or more users and items."
         )
     codes = rng.permutation(codes)[:n]

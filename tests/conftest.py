@@ -1,0 +1,51 @@
+"""Shared fixtures: small data written by the tests themselves, never the real MovieLens."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from explorer.synthetic import synthetic_ratings
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    """A small planted set: trains in well under a second."""
+    return synthetic_ratings(3000, n_users=80, n_items=100, seed=1)
+
+
+def write_ml100k(folder: Path, n_users: int = 12, n_items: int = 9, seed: int = 0) -> Path:
+    """A small folder in the MovieLens 100k format: u.data, u.item, u1.base/u1.test."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(1, n_users + 1):
+        for i in rng.choice(np.arange(1, n_items + 1), size=5, replace=False):
+            rows.append((u, int(i), int(rng.integers(1, 6)), 880000000 + len(rows)))
+    lines = ["\t".join(map(str, r)) for r in rows]
+    (folder / "u.data").write_text("\n".join(lines) + "\n")
+    (folder / "u1.base").write_text("\n".join(lines[: len(lines) * 4 // 5]) + "\n")
+    (folder / "u1.test").write_text("\n".join(lines[len(lines) * 4 // 5 :]) + "\n")
+    items = []
+    for i in range(1, n_items + 1):
+        flags = ["0"] * 19
+        flags[1 + i % 5] = "1"  # Action, Adventure, Animation, Children's, Comedy
+        items.append(f"{i}|Film {i} (199{i % 10})|01-Jan-1995||http://x/{i}|" + "|".join(flags))
+    items[0] = items[0].replace("Film 1", "Café Film 1")  # latin-1, as the real file
+    (folder / "u.item").write_bytes(("\n".join(items) + "\n").encode("latin-1"))
+    return folder
+
+
+@pytest.fixture
+def ml100k_dir(tmp_path):
+    return write_ml100k(tmp_path / "ml-100k")
+
+
+def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
+    with zipfile.ZipFile(target, "w") as z:
+        for f in sorted(folder.iterdir()):
+            z.write(f, prefix + f.name)
+    return target
