@@ -23,7 +23,7 @@ INITS = {
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 MAX_INDEX_TEXT = 20_000  # characters of typed indices: parsing is cheap, but not unbounded
 MAX_BATCH = 10_000  # looked-up indices, so the page's tables stay drawable
-MAX_WEIGHT_BYTES = 256 * 2**20  # the weight itself must fit comfortably in memory
+MAX_WEIGHT_BYTES = 64 * 2**20  # the weight is remade on every change: keep the page quick
 ONE_HOT_CAP_BYTES = 64 * 2**20  # never allocate a one-hot (or multi-hot) matrix above this
 
 

@@ -80,7 +80,8 @@ def _load(make) -> None:
 
 
 def _ml_path(path: Path, split: str | None) -> Ratings:
-    return _movielens(str(path), split, path.stat().st_mtime)
+    mtime = path.stat().st_mtime if path.exists() else 0.0  # a changed file is read again
+    return _movielens(str(path), split, mtime)
 
 
 def _upload_section() -> None:

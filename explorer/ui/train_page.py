@@ -47,7 +47,7 @@ def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
     optimizer = sb.selectbox("Optimizer", OPTIMIZERS, key=P + "optimizer",
                              help="AdamW decays weights apart from the gradient, as fastai's "
                                   "wd; SparseAdam updates only the rows a batch touched.")
-    lr = sb.number_input("Learning rate", 1e-6, 10.0, key=P + "lr", format="%.4g",
+    lr = sb.number_input("Learning rate", 1e-6, 1000.0, key=P + "lr", format="%.4g",
                          help="The peak rate of one-cycle, or the constant rate.")  # fmt: skip
     schedule = sb.selectbox("Schedule", SCHEDULES, key=P + "schedule",
                             help="one_cycle: fastai's fit_one_cycle; constant: a fixed rate.")
