@@ -6,8 +6,7 @@ from explorer.ui import lookup_page, train_page
 
 st.set_page_config(page_title="Embedding Explorer", page_icon="🔎", layout="wide")
 pages = [
-    st.Page(lookup_page.render, title="Lookup vs one-hot x Linear", url_path="lookup",
-            default=True),
+    st.Page(lookup_page.render, title="Lookup vs one-hot x Linear", default=True),  # served at /
     st.Page(train_page.render, title="Train a DotProduct model", url_path="train"),
 ]  # fmt: skip
 st.navigation(pages).run()

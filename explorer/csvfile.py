@@ -70,6 +70,17 @@ def read_csv_frame(data: bytes, max_bytes: int = MAX_CSV_BYTES) -> pd.DataFrame:
     return frame
 
 
+def check_columns(frame: pd.DataFrame) -> list[str]:
+    """The column names, or a ValueError when there are too few to hold ratings."""
+    columns = [str(c) for c in frame.columns]
+    if len(columns) < 3:
+        raise ValueError(
+            f"The file has {len(columns)} column(s), {columns}: a ratings CSV needs three, "
+            "user, item and rating, under a header row."
+        )
+    return columns
+
+
 def _first_bad_row(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0]) + 2  # +1 for 1-based, +1 for the header row
 
@@ -78,7 +89,7 @@ def ratings_from_csv(
     frame: pd.DataFrame, roles: Roles | None = None, source: str = "uploaded CSV"
 ) -> Ratings:
     """Check a parsed CSV and turn it into Ratings; ValueError names the row and the fix."""
-    columns = [str(c) for c in frame.columns]
+    columns = check_columns(frame)
     if roles is None:
         guess = infer_roles(columns)
         missing = [r for r in ("user", "item", "rating") if guess[r] is None]

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 import torch
-from plotly.subplots import make_subplots
 
 # --- theme: every colour the app draws with -------------------------------------------------
 LOOKUP = "#1f77b4"  # the Embedding path
@@ -24,15 +23,24 @@ QUALITATIVE = (
 FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
 
 
-def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
-    fig.update_layout(
+def _base_layout(title: str, height: int) -> dict:
+    return dict(
         title=dict(text=title, x=0, xanchor="left"),
         height=height,
         margin=dict(l=50, r=20, t=50, b=40),
-        font=FONT,
-        template="plotly_white",
+        font=FONT,  # no template: st.plotly_chart applies the app's theme, and a named
+        # template is deep-copied on every figure, which the live view cannot afford
         legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left"),
     )
+
+
+def _figure(data: list, title: str, height: int = 320, **layout) -> go.Figure:
+    """One Figure built in one pass: update_layout afterwards costs the live view dearly."""
+    return go.Figure(data=data, layout={**_base_layout(title, height), **layout})
+
+
+def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
+    fig.update_layout(**_base_layout(title, height))
     return fig
 
 
@@ -87,62 +95,67 @@ def smooth(values: Sequence[float], beta: float = 0.9) -> list[float]:
     return out
 
 
-def loss_figure(steps: list[int], losses: list[float], epoch_steps: list[int],
-                valid_rmse: list[float], baselines: dict[str, float]) -> go.Figure:  # fmt: skip
-    """Training loss per batch (smoothed) beside validation RMSE per epoch and the baselines."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(
-        "training loss (MSE per batch, smoothed)", "validation RMSE per epoch"))  # fmt: skip
+def loss_figure(steps: list[int], losses: list[float]) -> go.Figure:
+    """Training loss per batch, raw and smoothed."""
     if len(steps) > 4000:  # keep the drawn trace light: every k-th point of the smoothed curve
         k = len(steps) // 2000
-        sm = smooth(losses)
-        steps, losses, smoothed = steps[::k], losses[::k], sm[::k]
+        smoothed = smooth(losses)[::k]
+        steps, losses = steps[::k], losses[::k]
     else:
         smoothed = smooth(losses)
-    fig.add_scatter(x=steps, y=losses, name="batch loss", mode="lines", row=1, col=1,
-                    line=dict(color=LOOKUP, width=1), opacity=0.25)  # fmt: skip
-    fig.add_scatter(x=steps, y=smoothed, name="smoothed", mode="lines", row=1, col=1,
-                    line=dict(color=LOOKUP, width=2))  # fmt: skip
-    fig.add_scatter(x=epoch_steps, y=valid_rmse, name="validation RMSE", row=1, col=2,
-                    mode="lines+markers", line=dict(color=PRODUCT, width=2))  # fmt: skip
-    for name, value in baselines.items():
-        fig.add_hline(y=value, line=dict(color=BASELINE, dash="dash"), row=1, col=2,
-                      annotation_text=f"{name} {value:.3f}", annotation_position="top left")  # fmt: skip
-    fig.update_xaxes(title="step")
-    return _layout(fig, "", height=360)
+    data = [
+        go.Scatter(x=steps, y=losses, name="batch loss", mode="lines", opacity=0.3,
+                   line=dict(color=LOOKUP, width=1)),
+        go.Scatter(x=steps, y=smoothed, name="smoothed", mode="lines",
+                   line=dict(color=LOOKUP, width=2)),
+    ]  # fmt: skip
+    return _figure(data, "Training loss per batch", 340, xaxis=dict(title="step"),
+                   yaxis=dict(title="MSE"))  # fmt: skip
+
+
+def rmse_figure(epoch_steps: list[int], valid_rmse: list[float],
+                baselines: dict[str, float]) -> go.Figure:  # fmt: skip
+    """Validation RMSE per epoch, with each baseline as a flat dashed line."""
+    x_end = max(epoch_steps or [1])
+    data = [go.Scatter(x=epoch_steps, y=valid_rmse, name="validation RMSE", mode="lines+markers",
+                       line=dict(color=PRODUCT, width=2))]  # fmt: skip
+    for k, (name, value) in enumerate(baselines.items()):
+        data.append(go.Scatter(x=[0, x_end], y=[value, value], name=f"{name} {value:.3f}",
+                               mode="lines", line=dict(color=BASELINE, dash=("dash", "dot")[k % 2])))
+    return _figure(data, "Validation RMSE per epoch", 340, xaxis=dict(title="step"),
+                   yaxis=dict(title="RMSE"))  # fmt: skip
 
 
 def factor_figure(coords: torch.Tensor, labels: list[str], names: list[str], ids: list[int],
                   title: str, selected: int | None = None) -> go.Figure:  # fmt: skip
     """Factors projected to 2-D, coloured by label, names on hover; ids in customdata."""
     xy = _np(coords)
-    fig = go.Figure()
     labels_arr, names_arr, ids_arr = np.asarray(labels), np.asarray(names), np.asarray(ids)
+    data = []
     for k, label in enumerate(sorted(set(labels))):
         m = labels_arr == label
-        fig.add_scatter(
+        data.append(go.Scatter(
             x=xy[m, 0], y=xy[m, 1], mode="markers", name=label, text=names_arr[m],
             customdata=ids_arr[m], marker=dict(size=7, color=QUALITATIVE[k % len(QUALITATIVE)],
                                                opacity=0.8),
             hovertemplate="%{text}<extra>%{fullData.name}</extra>",
-        )  # fmt: skip
+        ))  # fmt: skip
     if selected is not None and selected in set(ids):
         j = int(np.flatnonzero(ids_arr == selected)[0])
-        fig.add_scatter(x=[xy[j, 0]], y=[xy[j, 1]], mode="markers", name="selected",
-                        marker=dict(size=16, color="rgba(0,0,0,0)",
-                                    line=dict(color="black", width=2)),
-                        hoverinfo="skip")  # fmt: skip
-    fig.update_xaxes(title="PC 1", zeroline=False)
-    fig.update_yaxes(title="PC 2", zeroline=False)
-    return _layout(fig, title, height=480)
+        data.append(go.Scatter(x=[xy[j, 0]], y=[xy[j, 1]], mode="markers", name="selected",
+                               marker=dict(size=16, color="rgba(0,0,0,0)",
+                                           line=dict(color="black", width=2)),
+                               hoverinfo="skip"))  # fmt: skip
+    return _figure(data, title, 480, xaxis=dict(title="PC 1", zeroline=False),
+                   yaxis=dict(title="PC 2", zeroline=False))  # fmt: skip
 
 
 def planted_figure(points: list[tuple[int, float]]) -> go.Figure:
     """How much of the planted item factors the learned ones explain, over training."""
-    fig = go.Figure(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points],
-                               mode="lines+markers", line=dict(color=LOOKUP)))  # fmt: skip
-    fig.update_yaxes(range=[0, 1], title="R² of the planted factors")
-    fig.update_xaxes(title="step")
-    return _layout(fig, "Planted genres recovered", height=280)
+    data = [go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points],
+                       mode="lines+markers", line=dict(color=LOOKUP))]  # fmt: skip
+    return _figure(data, "Planted genres recovered", 280, xaxis=dict(title="step"),
+                   yaxis=dict(range=[0, 1], title="R² of the planted factors"))  # fmt: skip
 
 
 def histogram_figure(values: torch.Tensor, title: str = "Ratings") -> go.Figure:

@@ -1,15 +1,27 @@
-"""TrainingRun: a Trainer driven from a background thread, read at any moment under a lock.
+"""TrainingRun: a Trainer in a worker process, read at any moment under a lock.
 
-The page keeps one TrainingRun per browser session (in st.session_state) and reads
-`view()` from a fragment that reruns twice a second; no streamlit here.
+Why a process and not a thread: the trainer is a Python loop of small torch calls, each of
+which releases the GIL. In a thread beside the Streamlit server, every redraw of the page
+takes the GIL from it for milliseconds at a time, and training ran 4-10 times slower while
+the page was drawing (measured; bench/live_overhead.py). In its own process it has a core of
+its own, and the page's drawing costs it next to nothing.
+
+The worker owns the Trainer and sends its events; a listener thread here records them. The
+parent keeps a mirror Trainer (same config, same split, same baselines) whose model receives
+the worker's weights whenever the run stops or ends, so the page reads the model from here.
+No streamlit in this module.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import queue
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import torch
 
 from explorer.analysis import planted_match
 from explorer.datasets import Ratings, Split
@@ -21,6 +33,81 @@ from explorer.training import (
     TrainConfig,
     Trainer,
 )
+
+SNAPSHOT_MIN_S = 0.2  # the worker forwards at most five factor snapshots a second
+IDLE_LIMIT_S = 3600  # a stopped worker waits this long for Resume, then ends
+_CONTEXT = "forkserver"  # children fork from a clean, thread-free server: fast and safe
+
+
+def _context():
+    ctx = mp.get_context(_CONTEXT)
+    ctx.set_forkserver_preload(["torch", "explorer.training"])
+    return ctx
+
+
+def warm_up() -> None:
+    """Start the fork server now (it imports torch once), so the first Train is quick."""
+    ctx = _context()
+    p = ctx.Process(target=_noop, daemon=True)
+    p.start()
+    p.join()
+
+
+def _noop() -> None:
+    pass
+
+
+def _to_numpy(event):
+    """Snapshots cross the pipe as numpy arrays: plain bytes, no shared-memory handles."""
+    if isinstance(event, SnapshotEvent):
+        conv = {k: None if v is None else v.numpy() for k, v in event.__dict__.items()
+                if isinstance(v, torch.Tensor) or v is None}  # fmt: skip
+        return replace(event, **conv)
+    return event
+
+
+def _to_torch(event):
+    if isinstance(event, SnapshotEvent):
+        conv = {k: torch.from_numpy(v) for k, v in event.__dict__.items()
+                if hasattr(v, "dtype") and not isinstance(v, torch.Tensor)}  # fmt: skip
+        return replace(event, **conv)
+    return event
+
+
+def _state(trainer: Trainer) -> dict:
+    return {k: v.detach().cpu().numpy().copy() for k, v in trainer.model.state_dict().items()}
+
+
+def _worker(ratings: Ratings, config: TrainConfig, split: Split, events, commands, stop) -> None:
+    """Runs in the child: train, forward events, wait for resume or quit after a stop."""
+    try:
+        trainer = Trainer(ratings, config, split)
+        while True:
+            last_snap = 0.0
+            for event in trainer.run(stop):
+                if isinstance(event, SnapshotEvent):
+                    now = time.perf_counter()
+                    if trainer.status == "running" and now - last_snap < SNAPSHOT_MIN_S:
+                        continue  # the last snapshot, at a stop or the end, always goes
+                    last_snap = now
+                    planted = None
+                    if ratings.planted is not None:  # scored here, on the worker's own core
+                        planted = planted_match(event.item_factors, ratings.planted.item_factors)
+                    events.put(("snapshot", _to_numpy(event), planted))
+                    continue
+                if isinstance(event, EndEvent):
+                    events.put(("state", _state(trainer), trainer.global_step, trainer.epoch))
+                events.put(("event", event))
+            if trainer.done:
+                return
+            try:
+                if commands.get(timeout=IDLE_LIMIT_S) != "resume":
+                    return
+            except queue.Empty:  # a stopped run nobody resumed (its page closed): end it
+                return
+            stop.clear()
+    except Exception as err:  # report, never die silently
+        events.put(("failed", f"{type(err).__name__}: {err}", traceback.format_exc()))
 
 
 @dataclass(frozen=True)
@@ -48,17 +135,21 @@ class RunView:
 
 
 class TrainingRun:
-    """Run a Trainer in a thread with a stop flag and a lock-guarded history."""
+    """Train in a worker process with a stop flag; keep a lock-guarded history here."""
 
     def __init__(self, ratings: Ratings, config: TrainConfig, split: Split | None = None):
         self.trainer = Trainer(ratings, config, split)  # raises ValueError on a bad config
         self.ratings = ratings
         self.config = config
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._status = "ready"
-        self._message = "Ready: press Train."
+        self._ctx = _context()
+        self._stop = self._ctx.Event()
+        self._events = self._ctx.Queue()
+        self._commands = self._ctx.Queue()
+        self._process = None
+        self._listener: threading.Thread | None = None
+        self._active = False  # between start() and the worker's end or stop event
+        self._status, self._message = "ready", "Ready: press Train."
         self._steps: list[int] = []
         self._losses: list[float] = []
         self._epochs: list[EpochEvent] = []
@@ -67,65 +158,107 @@ class TrainingRun:
         self._lr = config.lr
         self._train_seconds = 0.0
         self._rate = 0.0
+        self._segment_start = 0.0
+        self._segment_step = 0
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._active
 
     def start(self) -> bool:
         """Start, or resume after a stop; False if already running or done."""
-        if self.running or self.trainer.done:
+        if self._active or self.trainer.done or self._status == "failed":
             return False
         self._stop.clear()
         with self._lock:
             self._status, self._message = "running", "Training..."
-        self._thread = threading.Thread(target=self._loop, name="training-run", daemon=True)
-        self._thread.start()
+            self._segment_start, self._segment_step = time.perf_counter(), self.trainer.global_step
+        self._active = True
+        if self._process is None:
+            self._process = self._ctx.Process(
+                target=_worker, daemon=True, name="training-run",
+                args=(self.ratings, self.config, self.trainer.split, self._events,
+                      self._commands, self._stop),
+            )  # fmt: skip
+            self._process.start()
+            self._listener = threading.Thread(target=self._listen, daemon=True)
+            self._listener.start()
+        else:
+            self._commands.put("resume")
         return True
 
     def stop(self) -> None:
-        """Ask the thread to stop after the current step."""
+        """Ask the worker to stop after its current step."""
         self._stop.set()
 
+    def close(self) -> None:
+        """Stop and end the worker (Reset, new data): nothing is left running."""
+        self._stop.set()
+        if self._process is not None and self._process.is_alive():
+            self._commands.put("quit")
+            self._process.join(2)
+            if self._process.is_alive():
+                self._process.terminate()
+        self._active = False
+
     def join(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Wait until the run is not active (stopped, finished, diverged or failed)."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while self._active and (end is None or time.monotonic() < end):
+            time.sleep(0.005)
 
-    def _loop(self) -> None:
-        started = time.perf_counter()
-        step_at_start = self.trainer.global_step
-        try:
-            for event in self.trainer.run(self._stop):
-                self._record(event, started, step_at_start)
-        except Exception as err:  # a run must never take the page down: report it instead
-            traceback.print_exc()
-            with self._lock:
-                self._status = "failed"
-                self._message = f"Training failed: {type(err).__name__}: {err}"
-        finally:
-            with self._lock:
-                self._train_seconds += time.perf_counter() - started
+    def _listen(self) -> None:
+        while True:
+            try:
+                msg = self._events.get(timeout=0.5)
+            except queue.Empty:
+                if self._process is not None and not self._process.is_alive():
+                    if self._active:
+                        self._fail("the training process ended unexpectedly")
+                    return
+                continue
+            kind = msg[0]
+            if kind == "event":
+                self._record(msg[1])
+            elif kind == "snapshot":
+                self._record(_to_torch(msg[1]), msg[2])
+            elif kind == "state":
+                state = {k: torch.from_numpy(v) for k, v in msg[1].items()}
+                self.trainer.model.load_state_dict(state)
+                self.trainer.global_step, self.trainer.epoch = msg[2], msg[3]
+            elif kind == "failed":
+                print(msg[2])
+                self._fail(msg[1])
 
-    def _record(self, event, started: float, step_at_start: int) -> None:
-        planted = None
-        if isinstance(event, SnapshotEvent) and self.ratings.planted is not None:
-            planted = planted_match(event.item_factors, self.ratings.planted.item_factors)
+    def _fail(self, reason: str) -> None:
+        with self._lock:
+            self._status, self._message = "failed", f"Training failed: {reason}"
+            self._train_seconds += time.perf_counter() - self._segment_start
+        self._active = False
+
+    def _record(self, event, planted: float | None = None) -> None:
         with self._lock:
             if isinstance(event, BatchEvent):
                 self._steps.extend(event.steps)
                 self._losses.extend(event.losses)
                 self._lr = event.lr
-                done = self.trainer.global_step - step_at_start
-                elapsed = time.perf_counter() - started
+                self.trainer.global_step = event.steps[-1]
+                done = event.steps[-1] - self._segment_step
+                elapsed = time.perf_counter() - self._segment_start
                 self._rate = done * self.config.batch_size / max(elapsed, 1e-9)
             elif isinstance(event, EpochEvent):
                 self._epochs.append(event)
+                self.trainer.epoch = event.epoch
             elif isinstance(event, SnapshotEvent):
                 self._snapshot = event
                 if planted is not None:
                     self._planted.append((event.step, planted))
             elif isinstance(event, EndEvent):
                 self._status, self._message = event.status, event.message
+                self.trainer.status = event.status
+                self._train_seconds += time.perf_counter() - self._segment_start
+        if isinstance(event, EndEvent):
+            self._active = False
 
     def view(self) -> RunView:
         """Copy the state under the lock."""
@@ -135,18 +268,9 @@ class TrainingRun:
             if self._rate > 0 and self._status == "running":
                 left = (t.total_steps - t.global_step) * self.config.batch_size / self._rate
             return RunView(
-                status=self._status,
-                message=self._message,
-                steps=list(self._steps),
-                losses=list(self._losses),
-                epochs=list(self._epochs),
-                snapshot=self._snapshot,
-                planted=list(self._planted),
-                global_step=t.global_step,
-                total_steps=t.total_steps,
-                epoch=t.epoch,
-                lr=self._lr,
-                ratings_per_s=self._rate,
-                seconds_left=left,
-                train_seconds=self._train_seconds,
-            )
+                status=self._status, message=self._message, steps=list(self._steps),
+                losses=list(self._losses), epochs=list(self._epochs), snapshot=self._snapshot,
+                planted=list(self._planted), global_step=t.global_step,
+                total_steps=t.total_steps, epoch=t.epoch, lr=self._lr,
+                ratings_per_s=self._rate, seconds_left=left, train_seconds=self._train_seconds,
+            )  # fmt: skip

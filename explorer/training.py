@@ -189,7 +189,6 @@ class Trainer:
         self.ratings = ratings
         self.device = resolve_device(config.device)
         self.split = split or make_split(ratings, config)
-        torch.set_num_threads(config.threads)
         dev = self.device
         u, i, r = ratings.users, ratings.items, ratings.ratings
         self.train_u, self.train_i, self.train_r = (t[self.split.train].to(dev) for t in (u, i, r))
@@ -285,6 +284,7 @@ class Trainer:
         if self.done:
             return
         cfg = self.config
+        torch.set_num_threads(cfg.threads)  # here, not in __init__: a mirror never trains
         self.status = "running"
         yield self.snapshot()
         good = [p.detach().clone() for p in self.params]  # last finite state

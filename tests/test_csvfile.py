@@ -25,7 +25,8 @@ def test_infer_roles_by_name():
     [
         (b"", "empty"),
         (b"user,item,rating\n", "no ratings"),
-        (b"user,rating\n1,4\n", "No column for item"),
+        (b"user,rating\n1,4\n", "needs three"),
+        (b"user,thing,rating\n1,4,5\n", "No column for item"),
         (b"user,item,rating\n1,2,4\n1,3,good\n", "Row 3: rating 'good'"),
         (b"user,item,rating\n1,2,4\n1,3,\n", "Row 3"),
         (b"user,item,rating\n1,2,4\n1,3,4\n", "Every rating is 4"),

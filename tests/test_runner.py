@@ -1,5 +1,7 @@
 import time
 
+import torch
+
 from explorer.runner import TrainingRun
 from explorer.training import TrainConfig
 
@@ -43,14 +45,31 @@ def test_a_finished_run_reports_epochs_and_cannot_restart(tiny):
     assert not run.start()
 
 
-def test_a_crash_in_the_thread_becomes_a_failed_status(tiny, monkeypatch):
-    run = TrainingRun(tiny, TrainConfig(epochs=2, n_factors=4))
-
-    def boom(*a, **k):
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(run.trainer, "_step", boom)
+def test_a_killed_worker_becomes_a_failed_status_not_a_hang(tiny):
+    run = TrainingRun(tiny, TrainConfig(epochs=500, batch_size=16, n_factors=4))
     run.start()
-    run.join(10)
-    v = run.view()
-    assert v.status == "failed" and "disk on fire" in v.message
+    wait(run, lambda v: v.global_step > 5)
+    run._process.kill()  # as the kernel's OOM killer would
+    v = wait(run, lambda v: v.status == "failed", timeout=10)
+    assert "ended unexpectedly" in v.message and not run.running
+    assert not run.start()
+
+
+def test_the_parent_model_gets_the_workers_weights(tiny):
+    run = TrainingRun(tiny, TrainConfig(epochs=2, n_factors=4))
+    before = run.trainer.model.item_factors.weight.detach().clone()
+    run.start()
+    run.join(30)
+    after = run.trainer.model.item_factors.weight.detach()
+    assert not torch.equal(before, after)
+    assert torch.equal(after, run.view().snapshot.item_factors)
+    assert run.trainer.evaluate().rmse == run.view().epochs[-1].valid.rmse
+
+
+def test_close_ends_the_worker(tiny):
+    run = TrainingRun(tiny, TrainConfig(epochs=500, batch_size=16, n_factors=4))
+    run.start()
+    wait(run, lambda v: v.global_step > 5)
+    run.close()
+    run._process.join(5)
+    assert not run._process.is_alive() and not run.running

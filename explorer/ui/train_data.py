@@ -13,7 +13,7 @@ import streamlit as st
 import torch
 
 from explorer import plots
-from explorer.csvfile import Roles, infer_roles, ratings_from_csv, read_csv_frame
+from explorer.csvfile import Roles, check_columns, infer_roles, ratings_from_csv, read_csv_frame
 from explorer.datasets import Ratings
 from explorer.download import DATA_DIR, download_ml100k, find_ml100k
 from explorer.movielens import ML100K_SPLITS, read_movielens
@@ -58,7 +58,7 @@ def set_data(ratings: Ratings) -> None:
     st.session_state[DATA_KEY] = ratings
     run = st.session_state.pop("tr_run", None)
     if run is not None:
-        run.stop()
+        run.close()
 
 
 def current_data() -> Ratings:
@@ -91,13 +91,16 @@ def _upload_section() -> None:
         return
     try:
         frame = read_csv_frame(upload.getvalue())
+        columns = check_columns(frame)
     except ValueError as err:
         show_error(err)
         st.caption("The data and model loaded before are unchanged.")
         return
     st.dataframe(frame.head(5), width="stretch", hide_index=True)
-    columns = [str(c) for c in frame.columns]
     guess = infer_roles(columns)
+    unknown = [role for role in ("user", "item", "rating") if guess[role] is None]
+    if unknown:
+        st.warning(f"No column is named like {', '.join(unknown)}: pick each column's role.")
     cols = st.columns(4)
     chosen = {}
     for col, role in zip(cols, ("user", "item", "rating", "title"), strict=True):

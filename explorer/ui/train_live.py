@@ -1,4 +1,4 @@
-"""The Train page's live view: progress, loss curves and factor plots, redrawn twice a second.
+"""The Train page's live view: progress, loss curves and factor plots, redrawn while training.
 
 Training runs in the TrainingRun's own thread; this fragment only reads `run.view()`, so the
 rest of the page stays usable and a widget change never interrupts the run.
@@ -15,7 +15,8 @@ from explorer.runner import RunView, TrainingRun
 from explorer.ui.train_data import item_counts
 
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
-REFRESH_S = 0.5
+PROGRESS_S = 0.25  # the progress text: cheap, so four times a second
+CHARTS_S = 1.0  # the plots: heavier to build, send and draw; once a second moves smoothly
 
 
 def shown_items(run: TrainingRun) -> torch.Tensor:
@@ -80,18 +81,25 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
                         key="tr_user_factors")  # fmt: skip
 
 
-def draw(run: TrainingRun) -> None:
-    """Everything that moves while training."""
+def draw_progress(run: TrainingRun) -> None:
+    """The progress bar and the run's status: cheap, so redrawn often."""
     v = run.view()
-    cfg = run.config
-    st.progress(min(1.0, v.progress), text=progress_text(v, cfg.epochs))
+    st.progress(min(1.0, v.progress), text=progress_text(v, run.config.epochs))
     _status(v)
+
+
+def draw_charts(run: TrainingRun) -> None:
+    """The curves and the factor plots."""
+    v = run.view()
     base = run.trainer.baselines
     epoch_steps = [e.epoch * run.trainer.steps_per_epoch for e in v.epochs]
-    fig = plots.loss_figure(v.steps, v.losses, epoch_steps, [e.valid.rmse for e in v.epochs],
-                            {"global mean": base.global_mean.rmse,
-                             "biases only": base.biases.rmse})  # fmt: skip
-    st.plotly_chart(fig, key="tr_loss")
+    left, right = st.columns(2)
+    left.plotly_chart(plots.loss_figure(v.steps, v.losses), key="tr_loss")
+    right.plotly_chart(
+        plots.rmse_figure(epoch_steps, [e.valid.rmse for e in v.epochs],
+                          {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse}),
+        key="tr_rmse",
+    )  # fmt: skip
     which = "users" if st.session_state.get("tr_show_users") else "items"
     left, right = st.columns([3, 2])
     with left:
@@ -109,17 +117,24 @@ def draw(run: TrainingRun) -> None:
                       delta_color="inverse")  # fmt: skip
 
 
-@st.fragment(run_every=REFRESH_S)
-def _live(run: TrainingRun) -> None:
-    draw(run)
+@st.fragment(run_every=PROGRESS_S)
+def _live_progress(run: TrainingRun) -> None:
+    draw_progress(run)
     if not run.running:
         st.rerun(scope="app")  # the run ended: redraw the whole page with the results
 
 
+@st.fragment(run_every=CHARTS_S)
+def _live_charts(run: TrainingRun) -> None:
+    draw_charts(run)
+
+
 def live_section(run: TrainingRun) -> None:
-    """Redraw every half second while the run trains; once when it does not."""
+    """Redraw while the run trains (progress often, charts every second); once when not."""
     st.toggle("Show user factors instead of items", key="tr_show_users")
     if run.running:
-        _live(run)
+        _live_progress(run)
+        _live_charts(run)
     else:
-        draw(run)
+        draw_progress(run)
+        draw_charts(run)

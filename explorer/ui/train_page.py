@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from explorer.models import INITS, MODELS
-from explorer.runner import TrainingRun
+from explorer.runner import TrainingRun, warm_up
 from explorer.training import OPTIMIZERS, SCHEDULES, TrainConfig, available_devices
 from explorer.ui import train_live, train_results
 from explorer.ui.train_data import data_section
@@ -86,36 +88,63 @@ def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
     )  # fmt: skip
 
 
-def _buttons(ratings, config: TrainConfig) -> None:
-    run: TrainingRun | None = st.session_state.get(RUN_KEY)
-    running = run is not None and run.running
-    c = st.columns([1, 1, 1, 4])
-    if c[0].button("Train", type="primary", disabled=running, key="tr_train",
-                   help="Start a new run with these settings."):  # fmt: skip
-        try:
-            new = TrainingRun(ratings, config)
-        except ValueError as err:
-            show_error(err)
-            return
-        if run is not None:
-            run.stop()
-        st.session_state[RUN_KEY] = new
-        new.start()
-    stoppable = running
-    if c[1].button("Stop", disabled=not stoppable, key="tr_stop", help="Pause after this step."):
+def _train(ratings, config: TrainConfig) -> None:
+    try:
+        new = TrainingRun(ratings, config)
+    except ValueError as err:
+        st.session_state["tr_error"] = str(err)
+        return
+    _reset()
+    st.session_state[RUN_KEY] = new
+    new.start()
+
+
+def _stop() -> None:
+    run = st.session_state.get(RUN_KEY)
+    if run is not None:
         run.stop()
         run.join(5)
-    resumable = run is not None and not running and run.view().status == "stopped"
-    if c[2].button("Resume", disabled=not resumable, key="tr_resume",
-                   help="Go on from where it stopped."):  # fmt: skip
+
+
+def _resume() -> None:
+    run = st.session_state.get(RUN_KEY)
+    if run is not None:
         run.start()
-    if c[3].button("Reset", key="tr_reset", help="Forget the run and its model."):
-        if run is not None:
-            run.stop()
-        st.session_state.pop(RUN_KEY, None)
+
+
+def _reset() -> None:
+    run = st.session_state.pop(RUN_KEY, None)
+    if run is not None:
+        run.close()
+
+
+def _buttons(ratings, config: TrainConfig) -> None:
+    """Train, Stop, Resume, Reset. Callbacks act before the page is drawn, so each button's
+    enabled state below already reflects the click."""
+    run: TrainingRun | None = st.session_state.get(RUN_KEY)
+    running = run is not None and run.running
+    resumable = run is not None and not running and run.view().status == "stopped"
+    c = st.columns([1, 1, 1, 4])
+    c[0].button("Train", type="primary", disabled=running, key="tr_train", on_click=_train,
+                args=(ratings, config), help="Start a new run with these settings.")  # fmt: skip
+    c[1].button("Stop", disabled=not running, key="tr_stop", on_click=_stop,
+                help="Pause after the current step.")  # fmt: skip
+    c[2].button("Resume", disabled=not resumable, key="tr_resume", on_click=_resume,
+                help="Go on from where it stopped.")  # fmt: skip
+    c[3].button("Reset", key="tr_reset", on_click=_reset, help="Forget the run and its model.")
+    if "tr_error" in st.session_state:
+        show_error(ValueError(st.session_state.pop("tr_error")))
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up() -> bool:
+    """Start the training worker's fork server once per server process, in the background."""
+    threading.Thread(target=warm_up, daemon=True).start()
+    return True
 
 
 def render() -> None:
+    _warm_up()
     st.title("Train a DotProduct model")
     st.markdown(INTRO)
     ratings = data_section()

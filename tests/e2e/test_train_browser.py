@@ -1,0 +1,126 @@
+"""The Train page in a real browser: live training, stop, resume, downloads, bad uploads."""
+
+import re
+import time
+
+import pytest
+
+from tests.e2e.conftest import main_block, shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+LONG_RUN = "/train?epochs=60&batch_size=64"  # a few seconds: long enough to watch
+
+
+def progress_text(page) -> str:
+    bar = main_block(page).get_by_test_id("stProgress")
+    return bar.first.inner_text() if bar.count() else ""
+
+
+def final_rmse(page) -> float:
+    metric = main_block(page).get_by_test_id("stMetric").filter(has_text="Validation RMSE")
+    return float(metric.get_by_test_id("stMetricValue").inner_text())
+
+
+def step_of(text: str) -> int:
+    m = re.search(r"step ([\d,]+)/", text)
+    return int(m.group(1).replace(",", "")) if m else -1
+
+
+def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
+    page.goto(server + LONG_RUN)
+    main = main_block(page)
+    main.get_by_role("button", name="Train", exact=True).click()
+    deadline = time.monotonic() + 30
+    while step_of(progress_text(page)) <= 0 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the worker process is starting
+    # watch the page's own progress text: it must advance at least twice a second
+    seen, start = [], time.monotonic()
+    while time.monotonic() - start < 2.5:
+        text = progress_text(page)
+        if text and (not seen or seen[-1][1] != text):
+            seen.append((time.monotonic(), text))
+        time.sleep(0.05)
+    steps = [step_of(t) for _, t in seen]
+    rate = (len(seen) - 1) / (seen[-1][0] - seen[0][0]) if len(seen) > 1 else 0.0
+    print(f"\nprogress updates seen in the browser: {rate:.1f} per second over {len(seen)} texts")
+    assert rate >= 2.0 and steps == sorted(steps) and steps[-1] > steps[0]
+    shot(page, "train_live")
+    main.get_by_role("button", name="Stop", exact=True).click()
+    main.get_by_text("Stopped: press Resume to go on.").wait_for()
+    stopped_at = step_of(progress_text(page))
+    time.sleep(1.0)
+    assert step_of(progress_text(page)) == stopped_at  # stopped means stopped
+    main.get_by_role("button", name="Resume", exact=True).click()
+    main.get_by_text("Finished 60 epochs.").wait_for(timeout=120_000)
+    wait_idle(page)
+    assert step_of(progress_text(page)) > stopped_at
+    # the final RMSE, read from the page, beats the bias-only baseline (its delta is negative)
+    rmse = final_rmse(page)
+    delta = main.get_by_test_id("stMetric").filter(has_text="Validation RMSE")
+    assert "vs biases only" in delta.inner_text() and "-0." in delta.inner_text()
+    main.get_by_text("What it learned").wait_for()
+    assert 0.3 < rmse < 1.0
+    shot(page, "train_finished")
+    main.get_by_text("Nearest items").scroll_into_view_if_needed()
+    shot(page, "train_results")
+    for label, name in (("Projector vectors.tsv", "vectors.tsv"), ("Projector metadata.tsv", "metadata.tsv")):
+        with page.expect_download() as dl:
+            main.get_by_role("button", name=label).click()
+        target = tmp_path / name
+        dl.value.save_as(target)
+        lines = target.read_text().splitlines()
+        if name == "vectors.tsv":
+            assert len(lines) == 707 and len(lines[0].split("\t")) == 50
+        else:
+            assert lines[0] == "title\tgenre\tid" and len(lines) == 708
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("user,item\n1,2\n", "needs three"),
+        ("user,item,rating\n1,2,4\n1,3,great\n", "Row 3: rating 'great'"),
+        ("", "The file is empty"),
+    ],
+)
+def test_a_bad_upload_shows_what_was_wrong_and_keeps_the_model(server, page, tmp_path, content, message):
+    page.goto(server + "/train")
+    main = main_block(page)
+    main.get_by_role("button", name="Train", exact=True).click()
+    main.get_by_text("What it learned").wait_for(timeout=60_000)
+    main.get_by_text("Data", exact=True).click()
+    main.get_by_text("Upload a CSV").click()
+    f = tmp_path / "ratings.csv"
+    f.write_text(content)
+    main.locator("input[type=file]").set_input_files(str(f))
+    if message.startswith("Row"):  # the file parses; its ratings are checked on Load
+        main.get_by_role("button", name="Load this CSV").click()
+    main.get_by_text(message).wait_for()
+    wait_idle(page)
+    assert page.get_by_test_id("stException").count() == 0
+    assert main.get_by_text("The data and model loaded before are unchanged.").count() >= 1
+    assert main.get_by_text("built-in synthetic set (seed 0)").count() == 1
+    assert main.get_by_text("What it learned").count() == 1  # the trained model is still there
+    shot(page, "train_bad_upload")
+
+
+def test_two_sessions_train_at_once_and_stay_independent(server, browser):
+    pages = []
+    for seed in (1, 2):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = ctx.new_page()
+        pg.goto(f"{server}/train?seed={seed}&epochs=30")
+        main_block(pg).get_by_role("button", name="Train", exact=True).wait_for()
+        pages.append(pg)
+    for pg in pages:
+        main_block(pg).get_by_role("button", name="Train", exact=True).click()
+    results = []
+    for pg in pages:
+        main = main_block(pg)
+        main.get_by_text("Finished 30 epochs.").wait_for(timeout=120_000)
+        wait_idle(pg)
+        results.append(final_rmse(pg))
+        assert "seed=" in pg.url
+    assert results[0] != results[1]  # each session trained its own model with its own seed
+    for pg in pages:
+        pg.context.close()
