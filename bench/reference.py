@@ -17,15 +17,21 @@ from explorer.models import make_model
 
 
 def reference_run(
-    train: tuple[torch.Tensor, ...], test: tuple[torch.Tensor, ...], n_users: int, n_items: int,
-    epochs: int = 5, batch_size: int = 64, lr: float = 5e-3, wd: float = 0.1, seed: int = 0,
-) -> Iterator[tuple[int, float, float]]:  # fmt: skip
+    train: tuple[torch.Tensor, ...],
+    test: tuple[torch.Tensor, ...],
+    n_users: int,
+    n_items: int,
+    epochs: int = 5,
+    batch_size: int = 64,
+    lr: float = 5e-3,
+    wd: float = 0.1,
+    seed: int = 0,
+) -> Iterator[tuple[int, float, float]]:
     """Yield (epoch, cumulative training seconds, test RMSE) after each epoch."""
     torch.manual_seed(seed)
     model = make_model("DotProductBias", n_users, n_items, 50, (0.0, 5.5), seed=seed)
     loader = DataLoader(TensorDataset(*train), batch_size=batch_size, shuffle=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.99), eps=1e-5,
-                            weight_decay=wd)  # fmt: skip
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=wd)
     sched = torch.optim.lr_scheduler.OneCycleLR(
         opt, max_lr=lr, total_steps=epochs * len(loader), pct_start=0.25, final_div_factor=1e5
     )

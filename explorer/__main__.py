@@ -11,11 +11,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from explorer.datasets import Ratings
+from explorer.events import EndEvent, EpochEvent
 from explorer.export import projector_tsv, save_checkpoint
 from explorer.movielens import ML100K_SPLITS, read_movielens
 from explorer.params import parse_value
 from explorer.synthetic import synthetic_ratings
-from explorer.training import EndEvent, EpochEvent, TrainConfig, Trainer
+from explorer.training import TrainConfig, Trainer
 
 
 def load_data(args: argparse.Namespace) -> Ratings:
@@ -33,9 +34,12 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
     hints = typing.get_type_hints(TrainConfig)
     for f in dataclasses.fields(TrainConfig):
         parser.add_argument(
-            f"--{f.name.replace('_', '-')}", dest=f.name, default=None, metavar="VALUE",
+            f"--{f.name.replace('_', '-')}",
+            dest=f.name,
+            default=None,
+            metavar="VALUE",
             help=f"default {f.default!r}; {hints[f.name]}".replace("%", "%%"),
-        )  # fmt: skip
+        )
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
@@ -48,7 +52,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
             try:
                 values[f.name] = parse_value(text, hints[f.name])
             except (ValueError, StopIteration):
-                raise SystemExit(f"--{f.name.replace('_', '-')} {text!r}: not a valid value.")
+                flag = f"--{f.name.replace('_', '-')}"
+                raise SystemExit(f"{flag} {text!r}: not a valid value.") from None
     return TrainConfig(**values)
 
 
@@ -59,20 +64,28 @@ def train(args: argparse.Namespace) -> int:
         config = dataclasses.replace(config, official_split=True)
     trainer = Trainer(ratings, config)
     split = trainer.split
-    print(f"{ratings.source}: {len(ratings):,} ratings, {ratings.n_users:,} users, "
-          f"{ratings.n_items:,} items; split {split.how}, {len(split.valid):,} validation "
-          f"ratings ({split.cold_users} users, {split.cold_items} items seen only there)")  # fmt: skip
-    print(f"device {trainer.device}, {config.model}, {config.n_factors} factors, "
-          f"{config.optimizer} lr {config.lr:g} wd {config.wd:g}, batch {config.batch_size}")
-    print(f"{'epoch':>5} {'train loss':>10} {'valid RMSE':>10} {'MAE':>7} {'seconds':>8} "
-          f"{'ratings/s':>11}")  # fmt: skip
+    print(
+        f"{ratings.source}: {len(ratings):,} ratings, {ratings.n_users:,} users, "
+        f"{ratings.n_items:,} items; split {split.how}, {len(split.valid):,} validation "
+        f"ratings ({split.cold_users} users, {split.cold_items} items seen only there)"
+    )
+    print(
+        f"device {trainer.device}, {config.model}, {config.n_factors} factors, "
+        f"{config.optimizer} lr {config.lr:g} wd {config.wd:g}, batch {config.batch_size}"
+    )
+    print(
+        f"{'epoch':>5} {'train loss':>10} {'valid RMSE':>10} {'MAE':>7} {'seconds':>8} "
+        f"{'ratings/s':>11}"
+    )
     bar = tqdm(total=trainer.total_steps, unit="step", leave=False, file=sys.stderr)
     end = None
     for event in trainer.run():
         if isinstance(event, EpochEvent):
-            tqdm.write(f"{event.epoch:>5} {event.train_loss:>10.4f} {event.valid.rmse:>10.4f} "
-                       f"{event.valid.mae:>7.4f} {event.seconds:>8.2f} "
-                       f"{event.ratings_per_s:>11,.0f}")  # fmt: skip
+            tqdm.write(
+                f"{event.epoch:>5} {event.train_loss:>10.4f} {event.valid.rmse:>10.4f} "
+                f"{event.valid.mae:>7.4f} {event.seconds:>8.2f} "
+                f"{event.ratings_per_s:>11,.0f}"
+            )
         elif isinstance(event, EndEvent):
             end = event
         bar.n = trainer.global_step
@@ -81,8 +94,11 @@ def train(args: argparse.Namespace) -> int:
     base = trainer.baselines
     final = trainer.evaluate()
     print(f"\n{'model':<22} {'RMSE':>7} {'MAE':>7}")
-    for name, m in (("global mean", base.global_mean), ("user + item biases", base.biases),
-                    (config.model, final)):  # fmt: skip
+    for name, m in (
+        ("global mean", base.global_mean),
+        ("user + item biases", base.biases),
+        (config.model, final),
+    ):
         print(f"{name:<22} {m.rmse:>7.4f} {m.mae:>7.4f}")
     print(end.message if end else "")
     if args.checkpoint:
@@ -108,9 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("train", help="train a DotProduct model and print a per-epoch table")
-    p.add_argument("--data", default="synthetic",
-                   help="synthetic (default), ml-100k (found in data/ or downloaded), "
-                        "or a MovieLens folder or zip")  # fmt: skip
+    p.add_argument(
+        "--data",
+        default="synthetic",
+        help="synthetic (default), ml-100k (found in data/ or downloaded), "
+        "or a MovieLens folder or zip",
+    )
     p.add_argument("--split", choices=ML100K_SPLITS, help="an official MovieLens 100k split")
     p.add_argument("--n-ratings", type=int, default=20_000, help="synthetic set size")
     p.add_argument("--data-seed", type=int, default=0, help="synthetic set seed")

@@ -61,9 +61,12 @@ def bias_ranking(
 
 
 def predict_items(
-    user_vec: torch.Tensor, user_b: float, item_factors: torch.Tensor,
-    item_bias: torch.Tensor | None, y_range: tuple[float, float] | None,
-) -> torch.Tensor:  # fmt: skip
+    user_vec: torch.Tensor,
+    user_b: float,
+    item_factors: torch.Tensor,
+    item_bias: torch.Tensor | None,
+    y_range: tuple[float, float] | None,
+) -> torch.Tensor:
     """One user's predicted rating for every item: (n_items,)."""
     raw = item_factors @ user_vec + user_b
     if item_bias is not None:
@@ -71,9 +74,7 @@ def predict_items(
     return raw if y_range is None else sigmoid_range(raw, *y_range)
 
 
-def recommend(
-    scores: torch.Tensor, rated: list[int], n: int = 10
-) -> list[tuple[int, float]]:
+def recommend(scores: torch.Tensor, rated: list[int], n: int = 10) -> list[tuple[int, float]]:
     """The n best-scored items not in `rated`."""
     scores = scores.clone()
     if rated:
@@ -83,9 +84,14 @@ def recommend(
 
 
 def fold_in_user(
-    rated: dict[int, float], item_factors: torch.Tensor, item_bias: torch.Tensor | None,
-    y_range: tuple[float, float] | None, wd: float = 0.1, steps: int = 300, seed: int = 0,
-) -> tuple[torch.Tensor, float]:  # fmt: skip
+    rated: dict[int, float],
+    item_factors: torch.Tensor,
+    item_bias: torch.Tensor | None,
+    y_range: tuple[float, float] | None,
+    wd: float = 0.1,
+    steps: int = 300,
+    seed: int = 0,
+) -> tuple[torch.Tensor, float]:
     """Fit a new user's factors (and bias) to a few ratings, the item side held fixed.
 
     The book's cold-start question: the item factors already say what each film is, so a

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from explorer.lookup import ONE_HOT_CAP_BYTES, max_abs_diff
+from explorer.lookup import max_abs_diff
+from explorer.lookup_config import ONE_HOT_CAP_BYTES
 
 BAG_MODES = ("sum", "mean", "max")
 

@@ -32,9 +32,14 @@ class Baselines:
 
 
 def fit_biases(
-    users: torch.Tensor, items: torch.Tensor, ratings: torch.Tensor, n_users: int, n_items: int,
-    reg: float = 10.0, iters: int = 10,
-) -> tuple[float, torch.Tensor, torch.Tensor]:  # fmt: skip
+    users: torch.Tensor,
+    items: torch.Tensor,
+    ratings: torch.Tensor,
+    n_users: int,
+    n_items: int,
+    reg: float = 10.0,
+    iters: int = 10,
+) -> tuple[float, torch.Tensor, torch.Tensor]:
     """Regularised user and item biases by alternating least squares (as Surprise's baseline).
 
     Returns (mean, user_bias (n_users,), item_bias (n_items,)).
@@ -52,9 +57,14 @@ def fit_biases(
 
 
 def baselines(
-    users: torch.Tensor, items: torch.Tensor, ratings: torch.Tensor,
-    train: torch.Tensor, valid: torch.Tensor, n_users: int, n_items: int,
-) -> Baselines:  # fmt: skip
+    users: torch.Tensor,
+    items: torch.Tensor,
+    ratings: torch.Tensor,
+    train: torch.Tensor,
+    valid: torch.Tensor,
+    n_users: int,
+    n_items: int,
+) -> Baselines:
     """Fit both baselines on the training rows, score them on the validation rows."""
     mu, bu, bi = fit_biases(users[train], items[train], ratings[train], n_users, n_items)
     vu, vi, vr = users[valid], items[valid], ratings[valid]

@@ -18,8 +18,21 @@ from explorer.datasets import Ratings, ratings_from_frame
 MAX_CSV_BYTES = 200 * 2**20
 ROLE_NAMES = {
     "user": ("user", "userid", "user_id", "uid", "customer", "customer_id", "reader", "rater"),
-    "item": ("item", "itemid", "item_id", "movie", "movieid", "movie_id", "iid", "product",
-             "product_id", "book", "isbn", "song", "track"),  # fmt: skip
+    "item": (
+        "item",
+        "itemid",
+        "item_id",
+        "movie",
+        "movieid",
+        "movie_id",
+        "iid",
+        "product",
+        "product_id",
+        "book",
+        "isbn",
+        "song",
+        "track",
+    ),
     "rating": ("rating", "ratings", "score", "stars", "value", "rate", "grade"),
     "title": ("title", "name", "item_name", "movie_title", "product_name"),
 }
@@ -138,8 +151,11 @@ def ratings_from_csv(
             "twice. Keep one rating per (user, item) pair, e.g. the latest."
         )
     table = pd.DataFrame(
-        {"user": frame[roles.user].to_numpy(), "item": frame[roles.item].to_numpy(),
-         "rating": values.to_numpy(dtype=np.float32)}  # fmt: skip
+        {
+            "user": frame[roles.user].to_numpy(),
+            "item": frame[roles.item].to_numpy(),
+            "rating": values.to_numpy(dtype=np.float32),
+        }
     )
     titles = None
     if roles.title:

@@ -146,7 +146,9 @@ def random_split(ratings: Ratings, valid_pct: float = 0.2, seed: int = 0) -> Spl
         )
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     valid, train = perm[:n_valid], perm[n_valid:]
-    return Split(train, valid, f"random {valid_pct:.0%} (seed {seed})", *_count_cold(ratings, train, valid))
+    return Split(
+        train, valid, f"random {valid_pct:.0%} (seed {seed})", *_count_cold(ratings, train, valid)
+    )
 
 
 def official_split(ratings: Ratings) -> Split:

@@ -49,7 +49,8 @@ def download_ml100k(
             )
         )
     except requests.RequestException as err:
-        raise RuntimeError(f"Could not download MovieLens 100k ({type(err).__name__}). {by_hand}")
+        why = type(err).__name__
+        raise RuntimeError(f"Could not download MovieLens 100k ({why}). {by_hand}") from None
     except ValueError as err:
         if "hash" not in str(err).lower():
             raise

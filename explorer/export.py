@@ -22,8 +22,9 @@ def _plain(values) -> list:
     return [v.item() if hasattr(v, "item") else str(v) for v in values]
 
 
-def save_checkpoint(target: Path | BinaryIO, model: DotProduct, config: TrainConfig,
-                    ratings: Ratings) -> None:  # fmt: skip
+def save_checkpoint(
+    target: Path | BinaryIO, model: DotProduct, config: TrainConfig, ratings: Ratings
+) -> None:
     """Model state, config and id maps in one torch file."""
     torch.save(
         {
@@ -68,8 +69,14 @@ def load_checkpoint(source: Path | BinaryIO) -> tuple[DotProduct, TrainConfig, d
     if cfg.get("y_range") is not None:
         cfg["y_range"] = tuple(cfg["y_range"])
     config = TrainConfig(**cfg)
-    model = make_model(config.model, data["n_users"], data["n_items"], config.n_factors,
-                       config.y_range, config.init)  # fmt: skip
+    model = make_model(
+        config.model,
+        data["n_users"],
+        data["n_items"],
+        config.n_factors,
+        config.y_range,
+        config.init,
+    )
     model.load_state_dict(data["model_state"])
     return model, config, data
 

@@ -7,7 +7,6 @@ computed here and returned in a frozen result, so the page only draws.
 
 from __future__ import annotations
 
-import ast
 import math
 from dataclasses import dataclass, field
 
@@ -15,113 +14,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-INITS = {
-    "embedding": "nn.Embedding default: N(0, 1)",
-    "linear": "nn.Linear default: U(-1/sqrt(n), 1/sqrt(n))",
-    "fastai": "fastai / the book: truncated normal, std 0.01",
-}
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
-MAX_INDEX_TEXT = 20_000  # characters of typed indices: parsing is cheap, but not unbounded
-MAX_BATCH = 10_000  # looked-up indices, so the page's tables stay drawable
-MAX_WEIGHT_BYTES = 64 * 2**20  # the weight is remade on every change: keep the page quick
-ONE_HOT_CAP_BYTES = 64 * 2**20  # never allocate a one-hot (or multi-hot) matrix above this
-
-
-@dataclass(frozen=True)
-class LookupConfig:
-    """Everything that decides the Lookup page; round-trips through the URL."""
-
-    n: int = 8  # num_embeddings: rows of the table (users, items, words...)
-    d: int = 4  # embedding_dim: numbers per row
-    indices: str = "3, 0, 3"  # the batch to look up; repeats allowed; [[..], [..]] for 2-D
-    seed: int = 0  # one seed makes the weight, the bias and the upstream gradient
-    init: str = "embedding"  # key of INITS
-    padding_idx: int | None = None  # this row gets no gradient (and starts at zero)
-    max_norm: float | None = None  # rows longer than this are rescaled, in place, on lookup
-    dtype: str = "float32"  # key of DTYPES
-    sparse: bool = False  # nn.Embedding(sparse=True): the weight's gradient is a sparse tensor
-    put_inf: bool = False  # put inf in a row that is not looked up, to show where paths differ
-    book_biases: bool = False  # also show the book's per-row scalar biases, Embedding(n, 1)
-
-
-def parse_indices(text: str) -> list:
-    """Parse '3, 0, 3' or '[[1, 2], [3, 3]]' into a list (1-D) or a list of equal-length lists.
-
-    Raises ValueError with a message that says what was wrong and what to type instead.
-    """
-    text = text.strip()
-    if not text:
-        raise ValueError("The batch of indices is empty: type at least one index, e.g. `3, 0, 3`.")
-    if len(text) > MAX_INDEX_TEXT:
-        raise ValueError(
-            f"The indices text is {len(text):,} characters; the page takes at most "
-            f"{MAX_INDEX_TEXT:,}. Look up a shorter batch."
-        )
-    try:
-        value = ast.literal_eval(text if text.startswith("[") else f"[{text}]")
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        raise ValueError(
-            f"Could not read {text[:40]!r} as indices: type whole numbers separated by commas, "
-            "like `3, 0, 3`, or a 2-D batch like `[[1, 2], [3, 3]]`."
-        ) from None
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = [value]
-    if not isinstance(value, list) or not value:
-        raise ValueError("The batch of indices is empty: type at least one index, e.g. `3, 0, 3`.")
-    if all(isinstance(v, list) for v in value):
-        widths = {len(v) for v in value}
-        if len(widths) != 1 or 0 in widths:
-            raise ValueError(
-                "A 2-D batch needs rows of the same, non-zero length, "
-                "like `[[1, 2], [3, 3]]`: every row is one sample."
-            )
-        flat = [x for row in value for x in row]
-    else:
-        flat = value
-    for x in flat:
-        if isinstance(x, bool) or not isinstance(x, int):
-            raise ValueError(
-                f"{x!r} is not a whole number: indices pick rows of the table, so each is an "
-                "integer like 0, 1, 2."
-            )
-    if len(flat) > MAX_BATCH:
-        raise ValueError(f"{len(flat):,} indices is more than the page shows ({MAX_BATCH:,}).")
-    return value
-
-
-def check_config(config: LookupConfig) -> torch.Tensor:
-    """Validate a config and return its index tensor; ValueError says what to change."""
-    if config.n < 1 or config.d < 1:
-        raise ValueError(
-            f"n = {config.n} and d = {config.d}: a table needs at least one row (n >= 1) "
-            "and one number per row (d >= 1)."
-        )
-    if config.init not in INITS:
-        raise ValueError(f"Unknown initialisation {config.init!r}: choose one of {list(INITS)}.")
-    if config.dtype not in DTYPES:
-        raise ValueError(f"Unknown dtype {config.dtype!r}: choose one of {list(DTYPES)}.")
-    weight_bytes = config.n * config.d * DTYPES[config.dtype].itemsize
-    if weight_bytes > MAX_WEIGHT_BYTES:
-        raise ValueError(
-            f"A {config.n:,} x {config.d:,} {config.dtype} weight needs {format_bytes(weight_bytes)}; "
-            f"the page holds at most {format_bytes(MAX_WEIGHT_BYTES)}. Lower n or d."
-        )
-    if config.padding_idx is not None and not -config.n <= config.padding_idx < config.n:
-        raise ValueError(
-            f"padding_idx = {config.padding_idx} is outside the table: it must be in "
-            f"[-{config.n}, {config.n - 1}], or left empty."
-        )
-    if config.max_norm is not None and not config.max_norm > 0:
-        raise ValueError(f"max_norm = {config.max_norm} must be a positive number, or left empty.")
-    idx = torch.tensor(parse_indices(config.indices), dtype=torch.long)
-    bad = idx[(idx < 0) | (idx >= config.n)]
-    if bad.numel():
-        raise ValueError(
-            f"Index {int(bad[0])} is out of range for a table of n = {config.n} rows: "
-            f"indices must be in 0..{config.n - 1} (nn.Embedding takes no negative indices). "
-            "Raise n or pick a smaller index."
-        )
-    return idx
+from explorer.lookup_config import (
+    DTYPES,
+    INITS,
+    ONE_HOT_CAP_BYTES,
+    LookupConfig,
+    check_config,
+    format_bytes,
+    one_hot_bytes,
+)
 
 
 def make_weight(n: int, d: int, init: str, seed: int, dtype: str = "float32") -> torch.Tensor:
@@ -143,20 +44,6 @@ def make_weight(n: int, d: int, init: str, seed: int, dtype: str = "float32") ->
 def one_hot(idx: torch.Tensor, n: int, dtype: torch.dtype) -> torch.Tensor:
     """One-hot rows for the indices: shape (*batch, n)."""
     return F.one_hot(idx, n).to(dtype)
-
-
-def one_hot_bytes(batch: int, n: int, dtype: str) -> int:
-    """Bytes a (batch, n) one-hot matrix of this dtype takes."""
-    return batch * n * DTYPES[dtype].itemsize
-
-
-def format_bytes(n: float) -> str:
-    """1536 -> '1.5 KiB'."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if n < 1024 or unit == "TiB":
-            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
-        n /= 1024
-    raise AssertionError("unreachable")
 
 
 def build_pair(weight: torch.Tensor, config: LookupConfig) -> tuple[nn.Embedding, nn.Linear]:

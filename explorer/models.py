@@ -21,7 +21,9 @@ def init_embedding(emb: nn.Embedding, init: str, generator: torch.Generator | No
     """Initialise one embedding table in place."""
     with torch.no_grad():
         if init == "fastai":
-            nn.init.trunc_normal_(emb.weight, std=0.01, a=-0.02, b=0.02, generator=generator)  # fastai: at 2 std
+            nn.init.trunc_normal_(
+                emb.weight, std=0.01, a=-0.02, b=0.02, generator=generator
+            )  # fastai: at 2 std
         elif init == "normal":
             emb.weight.normal_(0.0, 1.0, generator=generator)
         else:
@@ -64,8 +66,16 @@ class DotProduct(nn.Module):
 class DotProductBias(DotProduct):
     """DotProduct plus a per-user and a per-item bias, Embedding(n, 1) each, as in the book."""
 
-    def __init__(self, n_users, n_items, n_factors, y_range=(0, 5.5), init="fastai",
-                 sparse=False, generator=None):  # fmt: skip
+    def __init__(
+        self,
+        n_users,
+        n_items,
+        n_factors,
+        y_range=(0, 5.5),
+        init="fastai",
+        sparse=False,
+        generator=None,
+    ):
         super().__init__(n_users, n_items, n_factors, y_range, init, sparse, generator)
         self.user_bias = nn.Embedding(n_users, 1, sparse=sparse)
         self.item_bias = nn.Embedding(n_items, 1, sparse=sparse)
@@ -78,9 +88,15 @@ class DotProductBias(DotProduct):
 
 
 def make_model(
-    name: str, n_users: int, n_items: int, n_factors: int, y_range, init: str = "fastai",
-    sparse: bool = False, seed: int = 0,
-) -> DotProduct:  # fmt: skip
+    name: str,
+    n_users: int,
+    n_items: int,
+    n_factors: int,
+    y_range,
+    init: str = "fastai",
+    sparse: bool = False,
+    seed: int = 0,
+) -> DotProduct:
     """Build a model by name, initialised from the seed."""
     if name not in MODELS:
         raise ValueError(f"Unknown model {name!r}: choose one of {MODELS}.")

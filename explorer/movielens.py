@@ -17,10 +17,26 @@ import pandas as pd
 from explorer.datasets import Ratings, ratings_from_frame
 
 ML100K_GENRES = (
-    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
-    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
-    "Romance", "Sci-Fi", "Thriller", "War", "Western",
-)  # fmt: skip
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+)
 ML100K_SPLITS = ("u1", "u2", "u3", "u4", "u5", "ua", "ub")
 
 
@@ -68,9 +84,14 @@ def detect_format(path: Path) -> str:
 
 def _read_table(buf, sep: str, names: list[str], usecols=None) -> pd.DataFrame:
     return pd.read_csv(
-        buf, sep=sep, names=names, usecols=usecols, header=None, encoding="latin-1",
+        buf,
+        sep=sep,
+        names=names,
+        usecols=usecols,
+        header=None,
+        encoding="latin-1",
         engine="python" if len(sep) > 1 else "c",
-    )  # fmt: skip
+    )
 
 
 def _check_split(files: _Files, path: Path, split: str) -> None:
@@ -134,8 +155,9 @@ def read_ml1m(path: Path) -> Ratings:
         movies = _read_table(files.open("movies.dat"), "::", ["item", "title", "genres"])
         titles = dict(zip(movies["item"], movies["title"], strict=True))
         genres = _genre_labels(movies)
-    return ratings_from_frame(frame[["user", "item", "rating"]], "MovieLens 1M", (1.0, 5.0),
-                              titles, genres)  # fmt: skip
+    return ratings_from_frame(
+        frame[["user", "item", "rating"]], "MovieLens 1M", (1.0, 5.0), titles, genres
+    )
 
 
 def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
@@ -148,8 +170,11 @@ def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
         raise ValueError("Official splits (u1..u5, ua, ub) come with MovieLens 100k only.")
     if split:
         _check_split(_Files(path), path, split)
-    reader = {"100k": lambda: read_ml100k(path, split), "csv": lambda: read_ml_csv(path),
-              "1m": lambda: read_ml1m(path)}[fmt]  # fmt: skip
+    reader = {
+        "100k": lambda: read_ml100k(path, split),
+        "csv": lambda: read_ml_csv(path),
+        "1m": lambda: read_ml1m(path),
+    }[fmt]
     try:
         return reader()
     except (ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as err:

@@ -16,10 +16,26 @@ BASELINE = "#7f7f7f"
 DIVERGING = "RdBu"  # weights and gradients: zero is white, sign is colour
 SEQUENTIAL = "Blues"  # one-hot, counts
 QUALITATIVE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
-    "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
-)  # fmt: skip
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+)
 FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
 
 
@@ -49,9 +65,14 @@ def _np(x: torch.Tensor) -> np.ndarray:
 
 
 def heatmap_figure(
-    matrix: torch.Tensor, title: str, x_title: str, y_title: str,
-    highlight_rows: Sequence[int] = (), diverging: bool = True, row_labels=None,
-) -> go.Figure:  # fmt: skip
+    matrix: torch.Tensor,
+    title: str,
+    x_title: str,
+    y_title: str,
+    highlight_rows: Sequence[int] = (),
+    diverging: bool = True,
+    row_labels=None,
+) -> go.Figure:
     """A 2-D tensor as a heatmap, row 0 on top, with optional rows outlined."""
     z = _np(matrix)
     finite = np.abs(z[np.isfinite(z)])
@@ -59,28 +80,49 @@ def heatmap_figure(
     rows = list(range(z.shape[0])) if row_labels is None else list(row_labels)
     fig = go.Figure(
         go.Heatmap(
-            z=z, y=rows, colorscale=DIVERGING if diverging else SEQUENTIAL,
-            zmin=-zmax if diverging else 0, zmax=zmax, hoverongaps=False,
+            z=z,
+            y=rows,
+            colorscale=DIVERGING if diverging else SEQUENTIAL,
+            zmin=-zmax if diverging else 0,
+            zmax=zmax,
+            hoverongaps=False,
             hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{z:.4g}}<extra></extra>",
             texttemplate="%{z:.2f}" if z.size <= 300 else None,  # small tables show their numbers
         )
-    )  # fmt: skip
+    )
     for r in sorted(set(highlight_rows)):
-        fig.add_shape(type="rect", x0=-0.5, x1=z.shape[1] - 0.5, y0=r - 0.5, y1=r + 0.5,
-                      line=dict(color=HIGHLIGHT, width=3))  # fmt: skip
+        fig.add_shape(
+            type="rect",
+            x0=-0.5,
+            x1=z.shape[1] - 0.5,
+            y0=r - 0.5,
+            y1=r + 0.5,
+            line=dict(color=HIGHLIGHT, width=3),
+        )
     fig.update_yaxes(autorange="reversed", title=y_title, type="category" if row_labels else None)
     fig.update_xaxes(title=x_title, dtick=1 if z.shape[1] <= 30 else None)
     return _layout(fig, title, height=min(520, 160 + 26 * z.shape[0]))
 
 
-def sweep_figure(ns: list[int], lookup_s: list[float], one_hot_s: list[float],
-                 what: str) -> go.Figure:  # fmt: skip
+def sweep_figure(
+    ns: list[int], lookup_s: list[float], one_hot_s: list[float], what: str
+) -> go.Figure:
     """Measured time of both paths against n, log-log."""
     fig = go.Figure()
-    fig.add_scatter(x=ns, y=[t * 1e3 for t in lookup_s], name="Embedding lookup",
-                    mode="lines+markers", line=dict(color=LOOKUP))  # fmt: skip
-    fig.add_scatter(x=ns, y=[t * 1e3 for t in one_hot_s], name="one-hot x Linear",
-                    mode="lines+markers", line=dict(color=PRODUCT))  # fmt: skip
+    fig.add_scatter(
+        x=ns,
+        y=[t * 1e3 for t in lookup_s],
+        name="Embedding lookup",
+        mode="lines+markers",
+        line=dict(color=LOOKUP),
+    )
+    fig.add_scatter(
+        x=ns,
+        y=[t * 1e3 for t in one_hot_s],
+        name="one-hot x Linear",
+        mode="lines+markers",
+        line=dict(color=PRODUCT),
+    )
     fig.update_xaxes(type="log", title="n (rows in the table)")
     fig.update_yaxes(type="log", title="milliseconds")
     return _layout(fig, f"Measured time, {what}")
@@ -97,65 +139,123 @@ def smooth(values: Sequence[float], beta: float = 0.9) -> list[float]:
 
 def loss_figure(steps: list[int], losses: list[float]) -> go.Figure:
     """Training loss per batch, raw and smoothed."""
-    if len(steps) > 4000:  # keep the drawn trace light: every k-th point of the smoothed curve
-        k = len(steps) // 2000
+    if len(steps) > 1000:  # keep the drawn trace light: every k-th point of the smoothed curve
+        k = len(steps) // 500
         smoothed = smooth(losses)[::k]
         steps, losses = steps[::k], losses[::k]
     else:
         smoothed = smooth(losses)
     data = [
-        go.Scatter(x=steps, y=losses, name="batch loss", mode="lines", opacity=0.3,
-                   line=dict(color=LOOKUP, width=1)),
-        go.Scatter(x=steps, y=smoothed, name="smoothed", mode="lines",
-                   line=dict(color=LOOKUP, width=2)),
-    ]  # fmt: skip
-    return _figure(data, "Training loss per batch", 340, xaxis=dict(title="step"),
-                   yaxis=dict(title="MSE"))  # fmt: skip
+        go.Scatter(
+            x=steps,
+            y=losses,
+            name="batch loss",
+            mode="lines",
+            opacity=0.3,
+            line=dict(color=LOOKUP, width=1),
+        ),
+        go.Scatter(
+            x=steps, y=smoothed, name="smoothed", mode="lines", line=dict(color=LOOKUP, width=2)
+        ),
+    ]
+    return _figure(
+        data, "Training loss per batch", 340, xaxis=dict(title="step"), yaxis=dict(title="MSE")
+    )
 
 
-def rmse_figure(epoch_steps: list[int], valid_rmse: list[float],
-                baselines: dict[str, float]) -> go.Figure:  # fmt: skip
+def rmse_figure(
+    epoch_steps: list[int], valid_rmse: list[float], baselines: dict[str, float]
+) -> go.Figure:
     """Validation RMSE per epoch, with each baseline as a flat dashed line."""
     x_end = max(epoch_steps or [1])
-    data = [go.Scatter(x=epoch_steps, y=valid_rmse, name="validation RMSE", mode="lines+markers",
-                       line=dict(color=PRODUCT, width=2))]  # fmt: skip
+    data = [
+        go.Scatter(
+            x=epoch_steps,
+            y=valid_rmse,
+            name="validation RMSE",
+            mode="lines+markers",
+            line=dict(color=PRODUCT, width=2),
+        )
+    ]
     for k, (name, value) in enumerate(baselines.items()):
-        data.append(go.Scatter(x=[0, x_end], y=[value, value], name=f"{name} {value:.3f}",
-                               mode="lines", line=dict(color=BASELINE, dash=("dash", "dot")[k % 2])))
-    return _figure(data, "Validation RMSE per epoch", 340, xaxis=dict(title="step"),
-                   yaxis=dict(title="RMSE"))  # fmt: skip
+        data.append(
+            go.Scatter(
+                x=[0, x_end],
+                y=[value, value],
+                name=f"{name} {value:.3f}",
+                mode="lines",
+                line=dict(color=BASELINE, dash=("dash", "dot")[k % 2]),
+            )
+        )
+    return _figure(
+        data, "Validation RMSE per epoch", 340, xaxis=dict(title="step"), yaxis=dict(title="RMSE")
+    )
 
 
-def factor_figure(coords: torch.Tensor, labels: list[str], names: list[str], ids: list[int],
-                  title: str, selected: int | None = None) -> go.Figure:  # fmt: skip
+def factor_figure(
+    coords: torch.Tensor,
+    labels: list[str],
+    names: list[str],
+    ids: list[int],
+    title: str,
+    selected: int | None = None,
+) -> go.Figure:
     """Factors projected to 2-D, coloured by label, names on hover; ids in customdata."""
     xy = _np(coords)
     labels_arr, names_arr, ids_arr = np.asarray(labels), np.asarray(names), np.asarray(ids)
     data = []
     for k, label in enumerate(sorted(set(labels))):
         m = labels_arr == label
-        data.append(go.Scatter(
-            x=xy[m, 0], y=xy[m, 1], mode="markers", name=label, text=names_arr[m],
-            customdata=ids_arr[m], marker=dict(size=7, color=QUALITATIVE[k % len(QUALITATIVE)],
-                                               opacity=0.8),
-            hovertemplate="%{text}<extra>%{fullData.name}</extra>",
-        ))  # fmt: skip
+        data.append(
+            go.Scatter(
+                x=xy[m, 0],
+                y=xy[m, 1],
+                mode="markers",
+                name=label,
+                text=names_arr[m],
+                customdata=ids_arr[m],
+                marker=dict(size=7, color=QUALITATIVE[k % len(QUALITATIVE)], opacity=0.8),
+                hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+            )
+        )
     if selected is not None and selected in set(ids):
         j = int(np.flatnonzero(ids_arr == selected)[0])
-        data.append(go.Scatter(x=[xy[j, 0]], y=[xy[j, 1]], mode="markers", name="selected",
-                               marker=dict(size=16, color="rgba(0,0,0,0)",
-                                           line=dict(color="black", width=2)),
-                               hoverinfo="skip"))  # fmt: skip
-    return _figure(data, title, 480, xaxis=dict(title="PC 1", zeroline=False),
-                   yaxis=dict(title="PC 2", zeroline=False))  # fmt: skip
+        data.append(
+            go.Scatter(
+                x=[xy[j, 0]],
+                y=[xy[j, 1]],
+                mode="markers",
+                name="selected",
+                marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(color="black", width=2)),
+                hoverinfo="skip",
+            )
+        )
+    return _figure(
+        data,
+        title,
+        480,
+        xaxis=dict(title="PC 1", zeroline=False),
+        yaxis=dict(title="PC 2", zeroline=False),
+    )
 
 
 def planted_figure(points: list[tuple[int, float]]) -> go.Figure:
     """How much of the planted item factors the learned ones explain, over training."""
-    data = [go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points],
-                       mode="lines+markers", line=dict(color=LOOKUP))]  # fmt: skip
-    return _figure(data, "Planted genres recovered", 280, xaxis=dict(title="step"),
-                   yaxis=dict(range=[0, 1], title="R² of the planted factors"))  # fmt: skip
+    data = [
+        go.Scatter(
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            mode="lines+markers",
+            line=dict(color=LOOKUP),
+        )
+    ]
+    return _figure(
+        data,
+        "Planted genres recovered",
+        280,
+        xaxis=dict(title="step"),
+        yaxis=dict(range=[0, 1], title="R² of the planted factors"),
+    )
 
 
 def histogram_figure(values: torch.Tensor, title: str = "Ratings") -> go.Figure:

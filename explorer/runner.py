@@ -25,16 +25,11 @@ import torch
 
 from explorer.analysis import planted_match
 from explorer.datasets import Ratings, Split
-from explorer.training import (
-    BatchEvent,
-    EndEvent,
-    EpochEvent,
-    SnapshotEvent,
-    TrainConfig,
-    Trainer,
-)
+from explorer.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
+from explorer.training import TrainConfig, Trainer
 
 SNAPSHOT_MIN_S = 0.2  # the worker forwards at most five factor snapshots a second
+SEND_EVERY_S = 0.1  # the worker batches its events into one message this often
 IDLE_LIMIT_S = 3600  # a stopped worker waits this long for Resume, then ends
 _CONTEXT = "forkserver"  # children fork from a clean, thread-free server: fast and safe
 
@@ -60,16 +55,22 @@ def _noop() -> None:
 def _to_numpy(event):
     """Snapshots cross the pipe as numpy arrays: plain bytes, no shared-memory handles."""
     if isinstance(event, SnapshotEvent):
-        conv = {k: None if v is None else v.numpy() for k, v in event.__dict__.items()
-                if isinstance(v, torch.Tensor) or v is None}  # fmt: skip
+        conv = {
+            k: None if v is None else v.numpy()
+            for k, v in event.__dict__.items()
+            if isinstance(v, torch.Tensor) or v is None
+        }
         return replace(event, **conv)
     return event
 
 
 def _to_torch(event):
     if isinstance(event, SnapshotEvent):
-        conv = {k: torch.from_numpy(v) for k, v in event.__dict__.items()
-                if hasattr(v, "dtype") and not isinstance(v, torch.Tensor)}  # fmt: skip
+        conv = {
+            k: torch.from_numpy(v)
+            for k, v in event.__dict__.items()
+            if hasattr(v, "dtype") and not isinstance(v, torch.Tensor)
+        }
         return replace(event, **conv)
     return event
 
@@ -83,21 +84,31 @@ def _worker(ratings: Ratings, config: TrainConfig, split: Split, events, command
     try:
         trainer = Trainer(ratings, config, split)
         while True:
-            last_snap = 0.0
+            last_snap = last_send = 0.0
+            pending: list[tuple] = []
             for event in trainer.run(stop):
+                now = time.perf_counter()
                 if isinstance(event, SnapshotEvent):
-                    now = time.perf_counter()
                     if trainer.status == "running" and now - last_snap < SNAPSHOT_MIN_S:
                         continue  # the last snapshot, at a stop or the end, always goes
                     last_snap = now
                     planted = None
                     if ratings.planted is not None:  # scored here, on the worker's own core
                         planted = planted_match(event.item_factors, ratings.planted.item_factors)
-                    events.put(("snapshot", _to_numpy(event), planted))
-                    continue
-                if isinstance(event, EndEvent):
-                    events.put(("state", _state(trainer), trainer.global_step, trainer.epoch))
-                events.put(("event", event))
+                    pending.append(("snapshot", _to_numpy(event), planted))
+                else:
+                    if isinstance(event, EndEvent):
+                        pending.append(
+                            ("state", _state(trainer), trainer.global_step, trainer.epoch)
+                        )
+                    pending.append(("event", event))
+                # one message per SEND_EVERY_S: pickling and the queue's feeder thread take
+                # the worker's GIL, so fewer, larger messages leave more of it to training
+                if now - last_send >= SEND_EVERY_S or isinstance(event, (EpochEvent, EndEvent)):
+                    events.put(("batch", pending))
+                    pending, last_send = [], now
+            if pending:
+                events.put(("batch", pending))
             if trainer.done:
                 return
             try:
@@ -176,10 +187,18 @@ class TrainingRun:
         self._active = True
         if self._process is None:
             self._process = self._ctx.Process(
-                target=_worker, daemon=True, name="training-run",
-                args=(self.ratings, self.config, self.trainer.split, self._events,
-                      self._commands, self._stop),
-            )  # fmt: skip
+                target=_worker,
+                daemon=True,
+                name="training-run",
+                args=(
+                    self.ratings,
+                    self.config,
+                    self.trainer.split,
+                    self._events,
+                    self._commands,
+                    self._stop,
+                ),
+            )
             self._process.start()
             self._listener = threading.Thread(target=self._listen, daemon=True)
             self._listener.start()
@@ -217,18 +236,22 @@ class TrainingRun:
                         self._fail("the training process ended unexpectedly")
                     return
                 continue
-            kind = msg[0]
-            if kind == "event":
-                self._record(msg[1])
-            elif kind == "snapshot":
-                self._record(_to_torch(msg[1]), msg[2])
-            elif kind == "state":
-                state = {k: torch.from_numpy(v) for k, v in msg[1].items()}
-                self.trainer.model.load_state_dict(state)
-                self.trainer.global_step, self.trainer.epoch = msg[2], msg[3]
-            elif kind == "failed":
-                print(msg[2])
-                self._fail(msg[1])
+            for item in msg[1] if msg[0] == "batch" else [msg]:
+                self._handle(item)
+
+    def _handle(self, msg: tuple) -> None:
+        kind = msg[0]
+        if kind == "event":
+            self._record(msg[1])
+        elif kind == "snapshot":
+            self._record(_to_torch(msg[1]), msg[2])
+        elif kind == "state":
+            state = {k: torch.from_numpy(v) for k, v in msg[1].items()}
+            self.trainer.model.load_state_dict(state)
+            self.trainer.global_step, self.trainer.epoch = msg[2], msg[3]
+        elif kind == "failed":
+            print(msg[2])
+            self._fail(msg[1])
 
     def _fail(self, reason: str) -> None:
         with self._lock:
@@ -268,9 +291,18 @@ class TrainingRun:
             if self._rate > 0 and self._status == "running":
                 left = (t.total_steps - t.global_step) * self.config.batch_size / self._rate
             return RunView(
-                status=self._status, message=self._message, steps=list(self._steps),
-                losses=list(self._losses), epochs=list(self._epochs), snapshot=self._snapshot,
-                planted=list(self._planted), global_step=t.global_step,
-                total_steps=t.total_steps, epoch=t.epoch, lr=self._lr,
-                ratings_per_s=self._rate, seconds_left=left, train_seconds=self._train_seconds,
-            )  # fmt: skip
+                status=self._status,
+                message=self._message,
+                steps=list(self._steps),
+                losses=list(self._losses),
+                epochs=list(self._epochs),
+                snapshot=self._snapshot,
+                planted=list(self._planted),
+                global_step=t.global_step,
+                total_steps=t.total_steps,
+                epoch=t.epoch,
+                lr=self._lr,
+                ratings_per_s=self._rate,
+                seconds_left=left,
+                train_seconds=self._train_seconds,
+            )

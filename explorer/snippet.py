@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.lookup import LookupConfig, parse_indices
+from explorer.lookup_config import LookupConfig, parse_indices
 
 
 def lookup_snippet(config: LookupConfig) -> str:
@@ -50,5 +50,7 @@ print(torch.equal(product, lookup), (product - lookup).abs().max().item())
     if config.max_norm is None:
         lines += "assert torch.equal(product, lookup)\n"
     else:
-        lines += "# max_norm rescaled long rows of emb.weight during the lookup; the product did not\n"
+        lines += (
+            "# max_norm rescaled long rows of emb.weight during the lookup; the product did not\n"
+        )
     return lines

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 
 from explorer.baselines import Baselines, Metrics, baselines, metrics
 from explorer.datasets import Ratings, Split, official_split, random_split
-from explorer.fast_step import AdamStep, analytic_grads
+from explorer.devices import DEVICES, resolve_device
+from explorer.events import BatchEvent, EndEvent, EpochEvent, Event, SnapshotEvent
+from explorer.fast_step import AdamStep, SparseAdamStep, analytic_grads, analytic_row_grads
 from explorer.models import INITS, MODELS, make_model
 
 OPTIMIZERS = ("AdamW", "Adam", "SGD", "SparseAdam")
 SCHEDULES = ("one_cycle", "constant")
-DEVICES = ("auto", "cpu", "cuda", "mps")
 EVAL_CHUNK = 1_000_000  # validation rows scored at once, to bound memory on 10M sets
 
 
@@ -40,7 +42,7 @@ class TrainConfig:
     lr: float = 6e-3  # the peak of one-cycle, or the constant rate
     schedule: str = "one_cycle"  # fastai's fit_one_cycle; or "constant"
     optimizer: str = "AdamW"  # AdamW applies wd decoupled, as fastai does
-    wd: float = 0.2  # weight decay of the factor tables
+    wd: float = 0.3  # weight decay of the factor tables
     bias_wd: float | None = 0.0  # weight decay of the bias tables; None: the same as wd
     seed: int = 0  # init, shuffling and the random split
     device: str = "auto"  # auto: cuda, then mps, then cpu
@@ -73,78 +75,13 @@ class TrainConfig:
             (self.snapshot_every >= 1 and self.log_every >= 1, "intervals must be at least 1"),
             (self.y_range is None or self.y_range[0] < self.y_range[1], "y_range needs low < high"),
             (
-                not (self.optimizer == "SparseAdam" and self.wd > 0),
-                "SparseAdam has no weight decay: set wd to 0, or pick AdamW",
+                not (self.optimizer == "SparseAdam" and (self.wd > 0 or (self.bias_wd or 0) > 0)),
+                "SparseAdam has no weight decay: set wd (and the biases' wd) to 0, or pick AdamW",
             ),
         ]
         for ok, message in rules:
             if not ok:
                 raise ValueError(message + ".")
-
-
-def available_devices() -> list[str]:
-    """Devices torch can use here, best first."""
-    found = []
-    if torch.cuda.is_available():
-        found.append("cuda")
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        found.append("mps")
-    return [*found, "cpu"]
-
-
-def resolve_device(name: str) -> torch.device:
-    """auto -> the best available; an absent device is a ValueError naming those present."""
-    present = available_devices()
-    if name == "auto":
-        return torch.device(present[0])
-    if name not in present:
-        raise ValueError(f"Device {name!r} is not available here; available: {', '.join(present)}.")
-    return torch.device(name)
-
-
-@dataclass(frozen=True)
-class BatchEvent:
-    """Losses of the steps since the last report."""
-
-    epoch: int
-    steps: list[int]  # global step numbers, 1-based
-    losses: list[float]
-    lr: float  # learning rate at the last of these steps
-
-
-@dataclass(frozen=True)
-class EpochEvent:
-    """End of one epoch: training loss and validation metrics."""
-
-    epoch: int  # 1-based
-    train_loss: float  # mean batch MSE over the epoch
-    valid: Metrics
-    seconds: float  # wall time of this epoch's training steps (evaluation excluded)
-    ratings_per_s: float
-
-
-@dataclass(frozen=True)
-class SnapshotEvent:
-    """CPU copies of the factors, cheap enough to draw live."""
-
-    epoch: int
-    step: int
-    user_factors: torch.Tensor  # (n_users, n_factors)
-    item_factors: torch.Tensor  # (n_items, n_factors)
-    user_bias: torch.Tensor | None  # (n_users,)
-    item_bias: torch.Tensor | None  # (n_items,)
-
-
-@dataclass(frozen=True)
-class EndEvent:
-    """The run ended: 'finished', 'stopped' or 'diverged'."""
-
-    status: str
-    step: int
-    message: str
-
-
-Event = BatchEvent | EpochEvent | SnapshotEvent | EndEvent
 
 
 def make_split(ratings: Ratings, config: TrainConfig) -> Split:
@@ -166,11 +103,13 @@ def _param_groups(config: TrainConfig, model) -> list[dict]:
 def _make_optimizer(config: TrainConfig, params: list[dict], device: torch.device):
     fused = device.type in ("cpu", "cuda")  # one kernel for the whole update
     if config.optimizer == "AdamW":
-        return torch.optim.AdamW(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5,
-                                 weight_decay=config.wd, fused=fused)  # fmt: skip
+        return torch.optim.AdamW(
+            params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=config.wd, fused=fused
+        )
     if config.optimizer == "Adam":
-        return torch.optim.Adam(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5,
-                                weight_decay=config.wd, fused=fused)  # fmt: skip
+        return torch.optim.Adam(
+            params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=config.wd, fused=fused
+        )
     if config.optimizer == "SGD":
         return torch.optim.SGD(params, lr=config.lr, momentum=0.9, weight_decay=config.wd)
     return torch.optim.SparseAdam(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5)
@@ -197,8 +136,16 @@ class Trainer:
             u, i, r, self.split.train, self.split.valid, ratings.n_users, ratings.n_items
         )
         sparse = config.optimizer == "SparseAdam"
-        self.model = make_model(config.model, ratings.n_users, ratings.n_items, config.n_factors,
-                                config.y_range, config.init, sparse, config.seed).to(dev)  # fmt: skip
+        self.model = make_model(
+            config.model,
+            ratings.n_users,
+            ratings.n_items,
+            config.n_factors,
+            config.y_range,
+            config.init,
+            sparse,
+            config.seed,
+        ).to(dev)
         self.params = [e.weight for e in self.model.embeddings()]
         self.use_fast = config.fast_step and not sparse
         self.grad_buffer = None
@@ -211,15 +158,22 @@ class Trainer:
         self.optimizer = _make_optimizer(config, _param_groups(config, self.model), dev)
         self.fused = bool(self.optimizer.param_groups[0].get("fused"))
         self.adam_step: AdamStep | None = None
+        # SparseAdam's fast path: row gradients straight into a lazy update, O(batch) a step
+        self.sparse_step = SparseAdamStep(self.optimizer) if sparse and config.fast_step else None
         n = len(self.train_r)
         self.steps_per_epoch = max(1, math.ceil(n / config.batch_size))
         self.total_steps = self.steps_per_epoch * config.epochs
         self.scheduler = None
         if config.schedule == "one_cycle":  # fastai's fit_one_cycle settings
             self.scheduler = torch.optim.lr_scheduler.OneCycleLR(
-                self.optimizer, max_lr=config.lr, total_steps=self.total_steps, pct_start=0.25,
-                div_factor=25.0, final_div_factor=1e5, cycle_momentum=config.optimizer != "SGD",
-            )  # fmt: skip
+                self.optimizer,
+                max_lr=config.lr,
+                total_steps=self.total_steps,
+                pct_start=0.25,
+                div_factor=25.0,
+                final_div_factor=1e5,
+                cycle_momentum=config.optimizer != "SGD",
+            )
         self.shuffle = torch.Generator().manual_seed(config.seed)
         self.epoch = 0  # epochs completed
         self.step_in_epoch = 0
@@ -252,15 +206,24 @@ class Trainer:
         bias = hasattr(m, "user_bias")
         with torch.no_grad():
             return SnapshotEvent(
-                epoch=self.epoch, step=self.global_step,
+                epoch=self.epoch,
+                step=self.global_step,
                 user_factors=m.user_factors.weight.detach().float().cpu().clone(),
                 item_factors=m.item_factors.weight.detach().float().cpu().clone(),
                 user_bias=m.user_bias.weight[:, 0].float().cpu().clone() if bias else None,
                 item_bias=m.item_bias.weight[:, 0].float().cpu().clone() if bias else None,
-            )  # fmt: skip
+            )
 
     def _step(self, users, items, target) -> torch.Tensor:
         """One optimizer step on a batch; returns the batch MSE as a 0-d tensor."""
+        if self.sparse_step is not None:
+            loss, rows = analytic_row_grads(self.model, users, items, target)
+            self.sparse_step(rows)
+            if self.scheduler is not None:
+                with warnings.catch_warnings():  # it stepped, just not through .step()
+                    warnings.filterwarnings("ignore", "Detected call of `lr_scheduler.step")
+                    self.scheduler.step()
+            return loss
         if self.use_fast:
             self.grad_buffer.zero_()
             loss = analytic_grads(self.model, users, items, target)
@@ -290,7 +253,9 @@ class Trainer:
         good = [p.detach().clone() for p in self.params]  # last finite state
         while self.epoch < cfg.epochs:
             if self.perm is None:
-                self.perm = torch.randperm(len(self.train_r), generator=self.shuffle).to(self.device)
+                self.perm = torch.randperm(len(self.train_r), generator=self.shuffle).to(
+                    self.device
+                )
                 self.epoch_losses, self.epoch_seconds = [], 0.0
             # shuffled once per epoch, so each batch is a slice (a view), not three gathers
             us, its, rs = self.train_u[self.perm], self.train_i[self.perm], self.train_r[self.perm]
@@ -314,8 +279,12 @@ class Trainer:
                     for p, g in zip(self.params, good, strict=True):
                         g.copy_(p.detach())
                     self.epoch_losses.extend(losses)
-                    yield BatchEvent(self.epoch + 1, list(range(first, self.global_step + 1)),
-                                     losses, self.optimizer.param_groups[0]["lr"])  # fmt: skip
+                    yield BatchEvent(
+                        self.epoch + 1,
+                        list(range(first, self.global_step + 1)),
+                        losses,
+                        self.optimizer.param_groups[0]["lr"],
+                    )
                     pending = []
                 if self.global_step % cfg.snapshot_every == 0:
                     yield self.snapshot()
@@ -359,13 +328,9 @@ class Trainer:
         self.status = "diverged"
         yield self.snapshot()
         yield EndEvent(
-            "diverged", step,
+            "diverged",
+            step,
             f"The loss became NaN or infinite at step {step}: the learning rate "
             f"({self.config.lr:g}) is too high for this model. Try {self.config.lr / 10:g}. "
             "The model was put back to its last finite state.",
-        )  # fmt: skip
-
-
-def config_dict(config: TrainConfig) -> dict:
-    """A plain dict of the config (for checkpoints and the command line)."""
-    return asdict(config)
+        )

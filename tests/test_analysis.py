@@ -37,7 +37,9 @@ def test_neighbours_by_cosine():
     f = torch.tensor([[1.0, 0.0], [0.9, 0.1], [-1.0, 0.0], [0.0, 1.0]])
     near = item_neighbours(f, 0, 2)
     assert [i for i, _ in near] == [1, 3]
-    assert near[0][1] == pytest.approx(torch.nn.functional.cosine_similarity(f[0], f[1], dim=0).item())
+    assert near[0][1] == pytest.approx(
+        torch.nn.functional.cosine_similarity(f[0], f[1], dim=0).item()
+    )
 
 
 def test_bias_ranking_skips_rarely_rated_items():
@@ -76,7 +78,9 @@ def test_trained_model_on_planted_data_reads_right():
     order = counts.argsort(descending=True).tolist()
     loved = [i for i in order if r.item_genres[i] == genre][:5]
     hated = [i for i in order if r.item_genres[i] == other][:5]
-    vec, bias = fold_in_user({**{i: 5.0 for i in loved}, **{i: 1.0 for i in hated}}, itf, ib, m.y_range)
+    vec, bias = fold_in_user(
+        {**{i: 5.0 for i in loved}, **{i: 1.0 for i in hated}}, itf, ib, m.y_range
+    )
     recs = recommend(predict_items(vec, bias, itf, ib, m.y_range), loved + hated, 10)
     assert sum(r.item_genres[i] == genre for i, _ in recs) >= 7
     with pytest.raises(ValueError, match="at least one"):

@@ -26,9 +26,17 @@ def texts(app) -> str:
 def test_defaults_render_the_equal_verdict_and_every_section(at):
     assert "Equal, bit for bit" in at.success[0].value
     body = texts(at)
-    for section in ("1. The weight", "2. The one-hot input", "3. Product and lookup",
-                    "4. Embedding + bias", "5. Gradients", "6. Bags", "7. Cost",
-                    "8. Where they differ", "9. The code"):  # fmt: skip
+    for section in (
+        "1. The weight",
+        "2. The one-hot input",
+        "3. Product and lookup",
+        "4. Embedding + bias",
+        "5. Gradients",
+        "6. Bags",
+        "7. Cost",
+        "8. Where they differ",
+        "9. The code",
+    ):
         assert any(s.value.startswith(section) for s in at.subheader)
     assert "one vector of size d = 4" in body
     assert "looked-up counts {0: 1, 3: 2}" in body
@@ -82,7 +90,9 @@ def test_padding_and_sparse_options(at):
     ],
 )
 def test_bad_input_shows_a_message_and_no_traceback(at, key, value, needle):
-    widget = at.sidebar.text_input(key=key) if key == "lk_indices" else at.sidebar.number_input(key=key)
+    widget = (
+        at.sidebar.text_input(key=key) if key == "lk_indices" else at.sidebar.number_input(key=key)
+    )
     widget.set_value(value).run()
     assert not at.exception
     assert needle in at.error[0].value

@@ -5,7 +5,9 @@ from explorer.csvfile import Roles, infer_roles, read_csv_frame, read_ratings_cs
 
 
 def test_good_csv_with_inferred_roles_and_titles():
-    r = read_ratings_csv(b"userId,movieId,rating,title\nu1,m1,4,Alpha\nu2,m1,2,Alpha\nu1,m2,5,Beta\n")
+    r = read_ratings_csv(
+        b"userId,movieId,rating,title\nu1,m1,4,Alpha\nu2,m1,2,Alpha\nu1,m2,5,Beta\n"
+    )
     assert (r.n_users, r.n_items, len(r)) == (2, 2, 3)
     assert torch.equal(r.ratings, torch.tensor([4.0, 2.0, 5.0]))
     assert [r.title(i) for i in range(2)] == ["Alpha", "Beta"]
@@ -17,7 +19,12 @@ def test_explicit_roles_and_other_separators():
 
 
 def test_infer_roles_by_name():
-    assert infer_roles(["User ID", "Product", "Stars"]) == {"user": "User ID", "item": "Product", "rating": "Stars", "title": None}
+    assert infer_roles(["User ID", "Product", "Stars"]) == {
+        "user": "User ID",
+        "item": "Product",
+        "rating": "Stars",
+        "title": None,
+    }
 
 
 @pytest.mark.parametrize(

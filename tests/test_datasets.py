@@ -7,8 +7,9 @@ from explorer.datasets import encode_ids, official_split, random_split, ratings_
 
 
 def _frame():
-    return pd.DataFrame({"user": ["b", "a", "b", "c"], "item": [30, 10, 10, 20],
-                         "rating": [4.0, 3.0, 5.0, 1.0]})  # fmt: skip
+    return pd.DataFrame(
+        {"user": ["b", "a", "b", "c"], "item": [30, 10, 10, 20], "rating": [4.0, 3.0, 5.0, 1.0]}
+    )
 
 
 def test_encode_ids_sorted_and_reversible():
@@ -22,8 +23,9 @@ def test_ratings_from_frame_maps_back_to_original_ids():
     assert (r.n_users, r.n_items, len(r)) == (3, 3, 4)
     assert r.rating_range == (1.0, 5.0)
     back = r.to_frame()
-    pd.testing.assert_frame_equal(back[["user", "item"]], _frame()[["user", "item"]],
-                                  check_dtype=False)  # fmt: skip
+    pd.testing.assert_frame_equal(
+        back[["user", "item"]], _frame()[["user", "item"]], check_dtype=False
+    )
     assert back["title"].tolist() == ["Thirty", "Ten", "Ten", "Twenty"]
     assert r.density == pytest.approx(4 / 9)
 

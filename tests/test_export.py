@@ -20,7 +20,9 @@ def test_checkpoint_round_trip_is_exact(trained, tiny, tmp_path):
     save_checkpoint(path, trained.model, trained.config, tiny)
     model, config, meta = load_checkpoint(path)
     assert config == trained.config
-    for (k, a), (k2, b) in zip(trained.model.state_dict().items(), model.state_dict().items(), strict=True):
+    for (k, a), (k2, b) in zip(
+        trained.model.state_dict().items(), model.state_dict().items(), strict=True
+    ):
         assert k == k2 and torch.equal(a, b)
     u, i = tiny.users[:50], tiny.items[:50]
     with torch.no_grad():
@@ -29,7 +31,9 @@ def test_checkpoint_round_trip_is_exact(trained, tiny, tmp_path):
 
 
 def test_checkpoint_bytes_load_from_memory(trained, tiny):
-    model, config, _ = load_checkpoint(io.BytesIO(checkpoint_bytes(trained.model, trained.config, tiny)))
+    model, config, _ = load_checkpoint(
+        io.BytesIO(checkpoint_bytes(trained.model, trained.config, tiny))
+    )
     assert config.y_range == (0.5, 5.5)
 
 

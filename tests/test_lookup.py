@@ -7,14 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.testing import assert_close
 
-from explorer.lookup import (
-    ONE_HOT_CAP_BYTES,
-    LookupConfig,
-    compare,
-    make_weight,
-    max_abs_diff,
-    parse_indices,
-)
+from explorer.lookup import compare, make_weight, max_abs_diff
+from explorer.lookup_config import ONE_HOT_CAP_BYTES, LookupConfig, parse_indices
 
 
 @settings(max_examples=40, deadline=None)

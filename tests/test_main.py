@@ -12,8 +12,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_train_on_the_built_in_data_end_to_end(tmp_path, capsys):
     ckpt, proj = tmp_path / "m.pt", tmp_path / "proj"
-    rc = main(["train", "--n-ratings", "3000", "--epochs", "3", "--n-factors", "8",
-               "--checkpoint", str(ckpt), "--projector", str(proj)])  # fmt: skip
+    rc = main(
+        [
+            "train",
+            "--n-ratings",
+            "3000",
+            "--epochs",
+            "3",
+            "--n-factors",
+            "8",
+            "--checkpoint",
+            str(ckpt),
+            "--projector",
+            str(proj),
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0
     assert "valid RMSE" in out and "global mean" in out and "Finished 3 epochs." in out
@@ -21,12 +34,27 @@ def test_train_on_the_built_in_data_end_to_end(tmp_path, capsys):
     assert len(lines) == 3
     model, config, _ = load_checkpoint(ckpt)
     assert config.epochs == 3 and config.n_factors == 8
-    assert len((proj / "vectors.tsv").read_text().splitlines()) == model.item_factors.weight.shape[0]
+    assert (
+        len((proj / "vectors.tsv").read_text().splitlines()) == model.item_factors.weight.shape[0]
+    )
 
 
 def test_train_on_a_movielens_folder_with_its_split(ml100k_dir, capsys):
-    rc = main(["train", "--data", str(ml100k_dir), "--split", "u1", "--epochs", "2",
-               "--y-range", "none", "--model", "DotProduct"])  # fmt: skip
+    rc = main(
+        [
+            "train",
+            "--data",
+            str(ml100k_dir),
+            "--split",
+            "u1",
+            "--epochs",
+            "2",
+            "--y-range",
+            "none",
+            "--model",
+            "DotProduct",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "official split" in out and "DotProduct " in out
 
@@ -37,8 +65,13 @@ def test_bad_arguments_exit_with_a_message(capsys):
 
 
 def test_module_runs_as_a_program():
-    res = subprocess.run([sys.executable, "-m", "explorer", "train", "--n-ratings", "2000",
-                          "--epochs", "1"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "explorer", "train", "--n-ratings", "2000", "--epochs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stderr
     assert "user + item biases" in res.stdout
     assert torch.__version__  # the CLI and the tests share one torch

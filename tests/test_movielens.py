@@ -45,8 +45,13 @@ def test_zip_members_are_never_extracted(tmp_path):
 def test_csv_format(tmp_path):
     d = tmp_path / "ml-latest-small"
     d.mkdir()
-    (d / "ratings.csv").write_text("userId,movieId,rating,timestamp\n1,10,4.5,1\n1,20,3.0,2\n2,10,0.5,3\n")
-    (d / "movies.csv").write_text('movieId,title,genres\n10,"Heat, The (1995)",Action|Crime\n20,Up (2009),(no genres listed)\n')
+    (d / "ratings.csv").write_text(
+        "userId,movieId,rating,timestamp\n1,10,4.5,1\n1,20,3.0,2\n2,10,0.5,3\n"
+    )
+    (d / "movies.csv").write_text(
+        'movieId,title,genres\n10,"Heat, The (1995)",Action|Crime\n'
+        "20,Up (2009),(no genres listed)\n"
+    )
     assert detect_format(d) == "csv"
     r = read_movielens(d)
     assert len(r) == 3 and r.rating_range == (0.5, 5.0)
@@ -56,8 +61,14 @@ def test_csv_format(tmp_path):
 def test_1m_format(tmp_path):
     d = tmp_path / "ml-1m"
     d.mkdir()
-    (d / "ratings.dat").write_text("1::1193::5::978300760\n1::661::3::978302109\n2::1193::4::978298413\n")
-    (d / "movies.dat").write_bytes("1193::One Flew (1975)::Drama\n661::James et la Pêche (1996)::Animation|Children's\n".encode("latin-1"))
+    (d / "ratings.dat").write_text(
+        "1::1193::5::978300760\n1::661::3::978302109\n2::1193::4::978298413\n"
+    )
+    (d / "movies.dat").write_bytes(
+        (
+            "1193::One Flew (1975)::Drama\n661::James et la Pêche (1996)::Animation|Children's\n"
+        ).encode("latin-1")
+    )
     r = read_movielens(d)
     assert detect_format(d) == "1m"
     assert (r.n_users, r.n_items, len(r)) == (2, 2, 3)

@@ -1,4 +1,4 @@
-from explorer.lookup import LookupConfig
+from explorer.lookup_config import LookupConfig
 from explorer.params import from_query, to_query
 from explorer.training import TrainConfig
 

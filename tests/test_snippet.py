@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from explorer.lookup import LookupConfig
+from explorer.lookup_config import LookupConfig
 from explorer.snippet import lookup_snippet
 
 

@@ -5,7 +5,11 @@ from explorer.synthetic import synthetic_ratings
 
 
 def test_same_seed_same_set_other_seed_other_set():
-    a, b, c = synthetic_ratings(2000, seed=5), synthetic_ratings(2000, seed=5), synthetic_ratings(2000, seed=6)
+    a, b, c = (
+        synthetic_ratings(2000, seed=5),
+        synthetic_ratings(2000, seed=5),
+        synthetic_ratings(2000, seed=6),
+    )
     assert torch.equal(a.users, b.users) and torch.equal(a.ratings, b.ratings)
     assert not torch.equal(a.ratings, c.ratings)
 
@@ -26,7 +30,11 @@ def test_shape_of_the_set():
 def test_planted_structure_drives_ratings():
     r = synthetic_ratings(20000, seed=0)
     p = r.planted
-    signal = (p.user_factors[r.users] * p.item_factors[r.items]).sum(1) + p.user_bias[r.users] + p.item_bias[r.items]
+    signal = (
+        (p.user_factors[r.users] * p.item_factors[r.items]).sum(1)
+        + p.user_bias[r.users]
+        + p.item_bias[r.items]
+    )
     assert torch.corrcoef(torch.stack([signal, r.ratings]))[0, 1] > 0.7
 
 
@@ -35,7 +43,9 @@ def test_large_sets_are_vectorised():
     assert len(r) == 1_000_000
 
 
-@pytest.mark.parametrize("kw", [dict(n_ratings=10), dict(n_genres=1), dict(n_ratings=5000, n_users=10, n_items=10)])
+@pytest.mark.parametrize(
+    "kw", [dict(n_ratings=10), dict(n_genres=1), dict(n_ratings=5000, n_users=10, n_items=10)]
+)
 def test_bad_sizes(kw):
     with pytest.raises(ValueError):
         synthetic_ratings(**kw)

@@ -5,15 +5,9 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from explorer.training import (
-    BatchEvent,
-    EndEvent,
-    EpochEvent,
-    SnapshotEvent,
-    TrainConfig,
-    Trainer,
-    resolve_device,
-)
+from explorer.devices import resolve_device
+from explorer.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
+from explorer.training import TrainConfig, Trainer
 
 SMALL = dict(epochs=3, batch_size=64, n_factors=8, snapshot_every=7, log_every=5)
 
@@ -76,9 +70,12 @@ def test_stop_and_resume_gives_the_uninterrupted_history(tiny):
     assert tr.status == "finished" and list(tr.run()) == []
 
 
-def test_fast_step_matches_autograd_training(tiny):
-    _, fast, _ = history(Trainer(tiny, TrainConfig(**SMALL)))
-    _, slow, _ = history(Trainer(tiny, TrainConfig(**SMALL, fast_step=False)))
+@pytest.mark.parametrize(
+    "kw", [dict(), dict(optimizer="SparseAdam", wd=0.0), dict(optimizer="SGD", lr=0.5)]
+)
+def test_fast_step_matches_autograd_training(tiny, kw):
+    _, fast, _ = history(Trainer(tiny, TrainConfig(**SMALL, **kw)))
+    _, slow, _ = history(Trainer(tiny, TrainConfig(**SMALL, **kw, fast_step=False)))
     assert_close(torch.tensor(fast), torch.tensor(slow), rtol=1e-4, atol=1e-6)
 
 
@@ -101,8 +98,19 @@ def test_every_optimizer_and_schedule_trains(tiny, kw):
 
 
 def test_divergence_is_caught_named_and_rolled_back(tiny):
-    tr = Trainer(tiny, TrainConfig(**{**SMALL, "lr": 1e6, "model": "DotProduct", "y_range": None,
-                                      "optimizer": "SGD", "init": "normal"}))  # fmt: skip
+    tr = Trainer(
+        tiny,
+        TrainConfig(
+            **{
+                **SMALL,
+                "lr": 1e6,
+                "model": "DotProduct",
+                "y_range": None,
+                "optimizer": "SGD",
+                "init": "normal",
+            }
+        ),
+    )
     events, losses, _ = history(tr)
     end = events[-1]
     assert end.status == "diverged" and tr.status == "diverged"

@@ -8,7 +8,8 @@ import streamlit as st
 import torch
 
 from explorer import plots
-from explorer.lookup import DTYPES, INITS, LookupConfig, LookupResult, compare
+from explorer.lookup import LookupResult, compare
+from explorer.lookup_config import DTYPES, INITS, LookupConfig
 from explorer.ui import lookup_sections
 from explorer.ui.widgets import keep_config, seed_widget, show_error, stored_config
 
@@ -31,40 +32,83 @@ def _controls(config: LookupConfig) -> LookupConfig:
         seed_widget(P + f.name, getattr(config, f.name))
     sb = st.sidebar
     sb.header("Lookup settings")
-    n = sb.number_input("n: rows (num_embeddings)", min_value=0, step=1, key=P + "n",
-                        help="How many rows the table has: users, items, words...")  # fmt: skip
-    d = sb.number_input("d: numbers per row (embedding_dim)", min_value=0, step=1, key=P + "d",
-                        help="The length of each embedding vector.")  # fmt: skip
-    indices = sb.text_input("Indices to look up", key=P + "indices",
-                            help="A batch like `3, 0, 3` (repeats allowed) or a 2-D batch "
-                                 "like `[[1, 2], [3, 3]]`.")  # fmt: skip
-    seed = sb.number_input("Seed", min_value=0, step=1, key=P + "seed",
-                           help="One seed makes the weight, the bias and the upstream gradient.")
-    init = sb.selectbox("Weight initialisation", list(INITS), key=P + "init",
-                        format_func=INITS.get, help="How the one shared weight is filled.")
-    padding_idx = sb.number_input("padding_idx (empty: none)", value=None, step=1,
-                                  key=P + "padding_idx",
-                                  help="This row starts at zero and never gets a gradient.")
-    max_norm = sb.number_input("max_norm (empty: none)", value=None, min_value=0.0,
-                               key=P + "max_norm", format="%.3f",
-                               help="Looked-up rows longer than this are rescaled, in place.")
+    n = sb.number_input(
+        "n: rows (num_embeddings)",
+        min_value=0,
+        step=1,
+        key=P + "n",
+        help="How many rows the table has: users, items, words...",
+    )
+    d = sb.number_input(
+        "d: numbers per row (embedding_dim)",
+        min_value=0,
+        step=1,
+        key=P + "d",
+        help="The length of each embedding vector.",
+    )
+    indices = sb.text_input(
+        "Indices to look up",
+        key=P + "indices",
+        help="A batch like `3, 0, 3` (repeats allowed) or a 2-D batch like `[[1, 2], [3, 3]]`.",
+    )
+    seed = sb.number_input(
+        "Seed",
+        min_value=0,
+        step=1,
+        key=P + "seed",
+        help="One seed makes the weight, the bias and the upstream gradient.",
+    )
+    init = sb.selectbox(
+        "Weight initialisation",
+        list(INITS),
+        key=P + "init",
+        format_func=INITS.get,
+        help="How the one shared weight is filled.",
+    )
+    padding_idx = sb.number_input(
+        "padding_idx (empty: none)",
+        value=None,
+        step=1,
+        key=P + "padding_idx",
+        help="This row starts at zero and never gets a gradient.",
+    )
+    max_norm = sb.number_input(
+        "max_norm (empty: none)",
+        value=None,
+        min_value=0.0,
+        key=P + "max_norm",
+        format="%.3f",
+        help="Looked-up rows longer than this are rescaled, in place.",
+    )
     dtype = sb.radio("dtype", list(DTYPES), key=P + "dtype", horizontal=True)
     sparse = sb.checkbox("sparse=True (sparse gradient)", key=P + "sparse")
-    put_inf = sb.checkbox("Put inf in a row not looked up", key=P + "put_inf",
-                          help="Shows where the two paths part: 0 x inf is NaN.")
+    put_inf = sb.checkbox(
+        "Put inf in a row not looked up",
+        key=P + "put_inf",
+        help="Shows where the two paths part: 0 x inf is NaN.",
+    )
     book_biases = sb.checkbox("Show the book's per-row biases", key=P + "book_biases")
     return LookupConfig(
-        n=int(n), d=int(d), indices=indices, seed=int(seed), init=init,
+        n=int(n),
+        d=int(d),
+        indices=indices,
+        seed=int(seed),
+        init=init,
         padding_idx=None if padding_idx is None else int(padding_idx),
-        max_norm=None if max_norm is None else float(max_norm), dtype=dtype,
-        sparse=sparse, put_inf=put_inf, book_biases=book_biases,
-    )  # fmt: skip
+        max_norm=None if max_norm is None else float(max_norm),
+        dtype=dtype,
+        sparse=sparse,
+        put_inf=put_inf,
+        book_biases=book_biases,
+    )
 
 
 def _heatmap(matrix: torch.Tensor, title: str, key: str, x: str, y: str, **kw) -> None:
     if matrix.numel() > MAX_HEATMAP_CELLS:
-        st.info(f"{title}: {matrix.numel():,} cells is too many to draw; shrink n, d or the "
-                "batch to see it.")  # fmt: skip
+        st.info(
+            f"{title}: {matrix.numel():,} cells is too many to draw; shrink n, d or the "
+            "batch to see it."
+        )
         return
     st.plotly_chart(plots.heatmap_figure(matrix, title, x, y, **kw), key=key)
 
@@ -107,26 +151,44 @@ def render() -> None:
     )
 
     st.subheader("1. The weight")
-    _heatmap(result.weight, "W: the one weight (looked-up rows outlined)", "weight",
-             "column j", "row i", highlight_rows=idx_rows)  # fmt: skip
+    _heatmap(
+        result.weight,
+        "W: the one weight (looked-up rows outlined)",
+        "weight",
+        "column j",
+        "row i",
+        highlight_rows=idx_rows,
+    )
 
     st.subheader("2. The one-hot input")
     if result.one_hot is None:
         st.info(f"Skipped: {result.skipped['one-hot']}.")
     else:
         oh = result.one_hot.reshape(-1, n)
-        _heatmap(oh, "one_hot(idx): one 1 per row, at the index", "one_hot", "column = row of W",
-                 "sample", diverging=False)  # fmt: skip
+        _heatmap(
+            oh,
+            "one_hot(idx): one 1 per row, at the index",
+            "one_hot",
+            "column = row of W",
+            "sample",
+            diverging=False,
+        )
 
     st.subheader("3. Product and lookup, side by side")
     left, right = st.columns(2)
     with left:
         if result.product is not None:
-            _heatmap(result.product.reshape(-1, d), "one_hot @ W (nn.Linear, no bias)",
-                     "product", "column j", "sample")  # fmt: skip
+            _heatmap(
+                result.product.reshape(-1, d),
+                "one_hot @ W (nn.Linear, no bias)",
+                "product",
+                "column j",
+                "sample",
+            )
     with right:
-        _heatmap(result.lookup.reshape(-1, d), "W[idx] (nn.Embedding)", "lookup",
-                 "column j", "sample")  # fmt: skip
+        _heatmap(
+            result.lookup.reshape(-1, d), "W[idx] (nn.Embedding)", "lookup", "column j", "sample"
+        )
     lookup_sections.bias_section(result)
     lookup_sections.gradient_section(result, _heatmap)
     lookup_sections.bag_section(result)

@@ -11,9 +11,10 @@ import torch
 from explorer import plots
 from explorer.bags import bag_compare
 from explorer.cost import lookup_cost, one_hot_cost, sweep
-from explorer.lookup import DTYPES, LookupConfig, LookupResult, format_bytes, parse_indices
+from explorer.devices import available_devices
+from explorer.lookup import LookupResult
+from explorer.lookup_config import DTYPES, LookupConfig, format_bytes, parse_indices
 from explorer.snippet import lookup_snippet
-from explorer.training import available_devices
 
 
 def _ok(flag: bool | None, diff: float | None) -> str:
@@ -29,7 +30,8 @@ def bias_section(result: LookupResult) -> None:
         st.info("Skipped with the one-hot path.")
         return
     st.markdown(
-        f"`W[idx] + b` against `nn.Linear(n, d, bias=True)` on the one-hot: **{_ok(b.equal, b.max_abs_diff)}**. "
+        "`W[idx] + b` against `nn.Linear(n, d, bias=True)` on the one-hot: "
+        f"**{_ok(b.equal, b.max_abs_diff)}**. "
         f"This bias is **one vector of size d = {result.config.d}**, added to every row. The "
         "book's biases are different: one *scalar per user and per item*, an `Embedding(n, 1)` "
         "looked up like the factors. Tick *Show the book's per-row biases* to see them."
@@ -38,10 +40,15 @@ def bias_section(result: LookupResult) -> None:
     if result.config.book_biases:
         rows = result.idx.flatten().tolist()
         st.dataframe(
-            pd.DataFrame({"row looked up": rows,
-                          "book's bias Embedding(n, 1)[row]": b.book_looked_up.flatten().tolist()}),
-            width="stretch", hide_index=True,
-        )  # fmt: skip
+            pd.DataFrame(
+                {
+                    "row looked up": rows,
+                    "book's bias Embedding(n, 1)[row]": b.book_looked_up.flatten().tolist(),
+                }
+            ),
+            width="stretch",
+            hide_index=True,
+        )
 
 
 def gradient_section(result: LookupResult, heatmap) -> None:
@@ -58,20 +65,28 @@ def gradient_section(result: LookupResult, heatmap) -> None:
     )
     if cfg.padding_idx is not None:
         pad = cfg.padding_idx % cfg.n
-        msg = (f"nn.Embedding gives the padding row {pad} no gradient"
-               + (", while the one-hot product does: that row is where the two differ."
-                  if g.padding_row_differs else " (and this batch does not look it up)."))  # fmt: skip
+        msg = f"nn.Embedding gives the padding row {pad} no gradient" + (
+            ", while the one-hot product does: that row is where the two differ."
+            if g.padding_row_differs
+            else " (and this batch does not look it up)."
+        )
         st.info(msg)
     left, right = st.columns(2)
     with left:
         heatmap(g.lookup, "dL/dW through the lookup", "grad_lookup", "column j", "row i")
     with right:
-        heatmap(g.product, "dL/dW through the product (Linear grad, transposed)",
-                "grad_product", "column j", "row i")  # fmt: skip
+        heatmap(
+            g.product,
+            "dL/dW through the product (Linear grad, transposed)",
+            "grad_product",
+            "column j",
+            "row i",
+        )
     if g.sparse_indices is not None:
         st.markdown("With `sparse=True` the gradient is stored as rows and values only:")
-        st.dataframe(pd.DataFrame(g.sparse_values.tolist(), index=g.sparse_indices.tolist()),
-                     width="stretch")  # fmt: skip
+        st.dataframe(
+            pd.DataFrame(g.sparse_values.tolist(), index=g.sparse_indices.tolist()), width="stretch"
+        )
 
 
 def bag_section(result: LookupResult) -> None:
@@ -80,12 +95,23 @@ def bag_section(result: LookupResult) -> None:
     rows = []
     for mode in ("sum", "sum+weights", "mean", "max"):
         r = bag_compare(result.weight_after, result.idx, mode, result.config.seed)
-        rows.append({
-            "mode": mode, "product form": "none" if r.product is None else
-            ("weighted multi-hot @ W" if r.weighted else "multi-hot @ W" if mode == "sum"
-             else "(multi-hot / L) @ W"),
-            "bit-for-bit": r.exact, "max |difference|": r.max_abs_diff, "note": r.note,
-        })  # fmt: skip
+        rows.append(
+            {
+                "mode": mode,
+                "product form": "none"
+                if r.product is None
+                else (
+                    "weighted multi-hot @ W"
+                    if r.weighted
+                    else "multi-hot @ W"
+                    if mode == "sum"
+                    else "(multi-hot / L) @ W"
+                ),
+                "bit-for-bit": r.exact,
+                "max |difference|": r.max_abs_diff,
+                "note": r.note,
+            }
+        )
     st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True)
 
 
@@ -98,19 +124,27 @@ def cost_section(config: LookupConfig) -> None:
     if config.n < 1 or config.d < 1 or config.dtype not in DTYPES:
         return
     size = DTYPES[config.dtype].itemsize
-    costs = [lookup_cost(batch, config.n, config.d, size),
-             one_hot_cost(batch, config.n, config.d, size)]  # fmt: skip
+    costs = [
+        lookup_cost(batch, config.n, config.d, size),
+        one_hot_cost(batch, config.n, config.d, size),
+    ]
     st.dataframe(
-        pd.DataFrame({
-            "path": [c.name for c in costs],
-            "multiply-adds": [f"{c.multiply_adds:,}" for c in costs],
-            "bytes read": [format_bytes(c.bytes_read) for c in costs],
-            "bytes written": [format_bytes(c.bytes_written) for c in costs],
-            "input": [format_bytes(c.input_bytes) for c in costs],
-        }), width="stretch", hide_index=True,
-    )  # fmt: skip
-    st.caption(f"Lookup: reads {batch} x {config.d} numbers. One-hot: builds a {batch} x "
-               f"{config.n} input, then {batch} x {config.n} x {config.d} multiply-adds.")
+        pd.DataFrame(
+            {
+                "path": [c.name for c in costs],
+                "multiply-adds": [f"{c.multiply_adds:,}" for c in costs],
+                "bytes read": [format_bytes(c.bytes_read) for c in costs],
+                "bytes written": [format_bytes(c.bytes_written) for c in costs],
+                "input": [format_bytes(c.input_bytes) for c in costs],
+            }
+        ),
+        width="stretch",
+        hide_index=True,
+    )
+    st.caption(
+        f"Lookup: reads {batch} x {config.d} numbers. One-hot: builds a {batch} x "
+        f"{config.n} input, then {batch} x {config.n} x {config.d} multiply-adds."
+    )
     with st.expander("Measure time against n (log-log)"):
         devices = available_devices()
         c1, c2, c3 = st.columns(3)
@@ -122,16 +156,23 @@ def cost_section(config: LookupConfig) -> None:
             ns = [n for n in ns if batch_size * n * 4 <= 512 * 2**20]
             bar = st.progress(0.0, text="measuring...")
             points = []
-            for k, p in enumerate(sweep(ns, 50, int(batch_size), device,
-                                        what != "forward", repeats=5), start=1):  # fmt: skip
+            for k, p in enumerate(
+                sweep(ns, 50, int(batch_size), device, what != "forward", repeats=5), start=1
+            ):
                 points.append(p)
                 bar.progress(k / len(ns), text=f"n = {p.n:,}: one-hot / lookup = {p.ratio:.0f}x")
             st.session_state["lk_sweep"] = (what, points)
         if "lk_sweep" in st.session_state:
             what_s, pts = st.session_state["lk_sweep"]
-            st.plotly_chart(plots.sweep_figure([p.n for p in pts], [p.lookup_s for p in pts],
-                                               [p.one_hot_s for p in pts], what_s),
-                            key="lk_sweep_chart")  # fmt: skip
+            st.plotly_chart(
+                plots.sweep_figure(
+                    [p.n for p in pts],
+                    [p.lookup_s for p in pts],
+                    [p.one_hot_s for p in pts],
+                    what_s,
+                ),
+                key="lk_sweep_chart",
+            )
 
 
 def differ_section(result: LookupResult) -> None:
@@ -159,11 +200,13 @@ def differ_section(result: LookupResult) -> None:
             "reads the weight as it was, so the two outputs differ on those rows."
         )
         if rows:
-            norms = pd.DataFrame({
-                "row": rows,
-                "norm before": result.weight[rows].norm(dim=1).tolist(),
-                "norm after": result.weight_after[rows].norm(dim=1).tolist(),
-            })  # fmt: skip
+            norms = pd.DataFrame(
+                {
+                    "row": rows,
+                    "norm before": result.weight[rows].norm(dim=1).tolist(),
+                    "norm after": result.weight_after[rows].norm(dim=1).tolist(),
+                }
+            )
             st.dataframe(norms, width="stretch", hide_index=True)
     if math.isnan(result.max_abs_diff or 0.0):
         st.caption("The max |difference| is NaN where one output is NaN and the other is not.")

@@ -85,8 +85,11 @@ def _ml_path(path: Path, split: str | None) -> Ratings:
 
 
 def _upload_section() -> None:
-    upload = st.file_uploader("A CSV with a header: user, item, rating (and a title)",
-                              type=["csv", "tsv", "txt"], key="tr_upload")  # fmt: skip
+    upload = st.file_uploader(
+        "A CSV with a header: user, item, rating (and a title)",
+        type=["csv", "tsv", "txt"],
+        key="tr_upload",
+    )
     if upload is None:
         return
     try:
@@ -106,8 +109,9 @@ def _upload_section() -> None:
     for col, role in zip(cols, ("user", "item", "rating", "title"), strict=True):
         options = ["(none)", *columns] if role == "title" else columns
         default = guess[role] if guess[role] in options else options[0]
-        chosen[role] = col.selectbox(f"{role} column", options, index=options.index(default),
-                                     key=f"tr_role_{role}")  # fmt: skip
+        chosen[role] = col.selectbox(
+            f"{role} column", options, index=options.index(default), key=f"tr_role_{role}"
+        )
     if st.button("Load this CSV", key="tr_load_csv"):
         title = None if chosen["title"] == "(none)" else chosen["title"]
         roles = Roles(chosen["user"], chosen["item"], chosen["rating"], title)
@@ -120,19 +124,41 @@ def data_section() -> Ratings:
         source = st.radio("Source", SOURCES, horizontal=True, key="tr_source")
         if source == SOURCES[0]:
             c1, c2, c3 = st.columns(3)
-            n = c1.number_input("Ratings", 100, MAX_RATINGS, 20_000, step=10_000, key="tr_syn_n",
-                                help="Size of the generated set (up to 10 million).")  # fmt: skip
-            genres = c2.slider("Genres", 2, 8, 6, key="tr_syn_genres",
-                               help="How many planted genres the items fall into.")  # fmt: skip
-            seed = c3.number_input("Data seed", 0, 2**31 - 1, 0, key="tr_syn_seed",
-                                   help="The same seed gives the same ratings.")  # fmt: skip
+            n = c1.number_input(
+                "Ratings",
+                100,
+                MAX_RATINGS,
+                20_000,
+                step=10_000,
+                key="tr_syn_n",
+                help="Size of the generated set (up to 10 million).",
+            )
+            genres = c2.slider(
+                "Genres",
+                2,
+                8,
+                6,
+                key="tr_syn_genres",
+                help="How many planted genres the items fall into.",
+            )
+            seed = c3.number_input(
+                "Data seed",
+                0,
+                2**31 - 1,
+                0,
+                key="tr_syn_seed",
+                help="The same seed gives the same ratings.",
+            )
             if st.button("Generate", key="tr_load_syn"):
                 _load(lambda: _synthetic(int(n), int(genres), int(seed)))
         elif source == SOURCES[1]:
             found = find_ml100k()
-            split = st.selectbox("Official split (optional)", ["(none)", *ML100K_SPLITS],
-                                 key="tr_ml_split", help="u1..u5, ua, ub: the test rows "
-                                 "become the validation set.")  # fmt: skip
+            split = st.selectbox(
+                "Official split (optional)",
+                ["(none)", *ML100K_SPLITS],
+                key="tr_ml_split",
+                help="u1..u5, ua, ub: the test rows become the validation set.",
+            )
             split = None if split == "(none)" else split
             if found:
                 st.caption(f"Found in {found}.")
@@ -143,8 +169,11 @@ def data_section() -> Ratings:
                 if st.button("Download MovieLens 100k", key="tr_download"):
                     _load(lambda: _ml_path(download_ml100k(progressbar=_StreamlitBar()), split))
         elif source == SOURCES[2]:
-            path = st.text_input("Folder or zip on the server", key="tr_ml_path",
-                                 help="Holding u.data (100k), ratings.csv or ratings.dat (1M).")
+            path = st.text_input(
+                "Folder or zip on the server",
+                key="tr_ml_path",
+                help="Holding u.data (100k), ratings.csv or ratings.dat (1M).",
+            )
             if st.button("Load", key="tr_load_path") and path:
                 _load(lambda: _ml_path(Path(path).expanduser(), None))
         else:
@@ -174,7 +203,12 @@ def summary(ratings: Ratings) -> None:
         counts = item_counts(ratings)
         top = counts.topk(min(10, len(counts)))
         right.dataframe(
-            pd.DataFrame({"item": [ratings.title(i) for i in top.indices.tolist()],
-                          "ratings": top.values.tolist()}),
-            width="stretch", hide_index=True,
-        )  # fmt: skip
+            pd.DataFrame(
+                {
+                    "item": [ratings.title(i) for i in top.indices.tolist()],
+                    "ratings": top.values.tolist(),
+                }
+            ),
+            width="stretch",
+            hide_index=True,
+        )

@@ -14,23 +14,31 @@ from explorer.analysis import pca_2d
 from explorer.runner import RunView, TrainingRun
 from explorer.ui.train_data import item_counts
 
+# While training, plots are redrawn every second: static ones (no hover or zoom layers) cost
+# the browser far less, and the browser shares the machine with the training worker.
+LIVE = {"staticPlot": True}
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
+LIVE_POINTS = 400  # while training: enough to see the genres part, light enough to redraw
 PROGRESS_S = 0.25  # the progress text: cheap, so four times a second
-CHARTS_S = 1.0  # the plots: heavier to build, send and draw; once a second moves smoothly
+CHARTS_S = 1.5  # the plots: the browser's redraw is what costs (bench/live_overhead.py)
 
 
-def shown_items(run: TrainingRun) -> torch.Tensor:
-    """The item indices the factor plot draws (the most rated first), cached per run."""
-    if getattr(run, "_shown", None) is None:
-        counts = item_counts(run.ratings)
-        k = min(MAX_POINTS, len(counts))
-        run._shown = counts.topk(k).indices.sort().values
-    return run._shown
+def shown_items(ratings, k: int) -> torch.Tensor:
+    """The k most rated items, the ones the factor plot draws: (k,) indices."""
+    counts = item_counts(ratings)
+    return counts.topk(min(k, len(counts))).indices.sort().values
+
+
+def _config(run: TrainingRun) -> dict:
+    return LIVE if run.running else {}
 
 
 def progress_text(v: RunView, epochs: int) -> str:
     """'epoch 2/5 · step 300/1565 · 512,000 ratings/s · 0.4 s left', as the page shows it."""
-    parts = [f"epoch {min(v.epoch + 1, epochs)}/{epochs}", f"step {v.global_step:,}/{v.total_steps:,}"]
+    parts = [
+        f"epoch {min(v.epoch + 1, epochs)}/{epochs}",
+        f"step {v.global_step:,}/{v.total_steps:,}",
+    ]
     if v.ratings_per_s:
         parts.append(f"{v.ratings_per_s:,.0f} ratings/s")
     if v.seconds_left is not None:
@@ -55,30 +63,40 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
         return
     r = run.ratings
     if which == "items":
-        idx = shown_items(run)
+        idx = shown_items(r, LIVE_POINTS if run.running else MAX_POINTS)
         coords = pca_2d(snap.item_factors[idx])
         labels = [r.item_genres[i] for i in idx.tolist()] if r.item_genres else ["item"] * len(idx)
         names = [r.title(i) for i in idx.tolist()]
         title = f"Item factors, PCA to 2-D (step {snap.step:,})"
-        fig = plots.factor_figure(coords, labels, names, idx.tolist(), title,
-                                  st.session_state.get("tr_item"))
+        fig = plots.factor_figure(
+            coords, labels, names, idx.tolist(), title, st.session_state.get("tr_item")
+        )
         if run.running:
-            st.plotly_chart(fig, key="tr_item_factors")
+            st.plotly_chart(fig, key="tr_item_factors", config=LIVE)
             return
-        event = st.plotly_chart(fig, key="tr_item_factors", on_select="rerun",
-                                selection_mode="points")  # fmt: skip
+        event = st.plotly_chart(
+            fig, key="tr_item_factors", on_select="rerun", selection_mode="points"
+        )
         points = event.selection.points if event and event.selection else []
         picked = [p["customdata"] for p in points if p.get("customdata") is not None]
         if picked and picked[0] != st.session_state.get("tr_item"):
             st.session_state["tr_item"] = int(picked[0])  # the neighbours below follow the click
             st.session_state["tr_item_select"] = int(picked[0])
     else:
-        n = min(MAX_POINTS, r.n_users)
+        n = min(LIVE_POINTS if run.running else MAX_POINTS, r.n_users)
         coords = pca_2d(snap.user_factors[:n])
         names = [f"user {u}" for u in r.user_ids[:n]]
-        st.plotly_chart(plots.factor_figure(coords, ["user"] * n, names, list(range(n)),
-                                            f"User factors, PCA to 2-D (step {snap.step:,})"),
-                        key="tr_user_factors")  # fmt: skip
+        st.plotly_chart(
+            plots.factor_figure(
+                coords,
+                ["user"] * n,
+                names,
+                list(range(n)),
+                f"User factors, PCA to 2-D (step {snap.step:,})",
+            ),
+            key="tr_user_factors",
+            config=_config(run),
+        )
 
 
 def draw_progress(run: TrainingRun) -> None:
@@ -94,27 +112,38 @@ def draw_charts(run: TrainingRun) -> None:
     base = run.trainer.baselines
     epoch_steps = [e.epoch * run.trainer.steps_per_epoch for e in v.epochs]
     left, right = st.columns(2)
-    left.plotly_chart(plots.loss_figure(v.steps, v.losses), key="tr_loss")
+    config = _config(run)
+    left.plotly_chart(plots.loss_figure(v.steps, v.losses), key="tr_loss", config=config)
     right.plotly_chart(
-        plots.rmse_figure(epoch_steps, [e.valid.rmse for e in v.epochs],
-                          {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse}),
+        plots.rmse_figure(
+            epoch_steps,
+            [e.valid.rmse for e in v.epochs],
+            {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse},
+        ),
         key="tr_rmse",
-    )  # fmt: skip
+        config=config,
+    )
     which = "users" if st.session_state.get("tr_show_users") else "items"
     left, right = st.columns([3, 2])
     with left:
         _factor_plot(run, v, which)
     with right:
         if v.planted:
-            st.metric("Planted genres recovered (R²)", f"{v.planted[-1][1]:.2f}",
-                      help="How much of the planted item factors a linear map of the learned "
-                           "ones explains: 1.0 means the model found the genres.")  # fmt: skip
-            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted")
+            st.metric(
+                "Planted genres recovered (R²)",
+                f"{v.planted[-1][1]:.2f}",
+                help="How much of the planted item factors a linear map of the learned "
+                "ones explains: 1.0 means the model found the genres.",
+            )
+            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted", config=config)
         if v.epochs:
             last = v.epochs[-1]
-            st.metric("Validation RMSE", f"{last.valid.rmse:.4f}",
-                      delta=f"{last.valid.rmse - base.biases.rmse:+.4f} vs biases only",
-                      delta_color="inverse")  # fmt: skip
+            st.metric(
+                "Validation RMSE",
+                f"{last.valid.rmse:.4f}",
+                delta=f"{last.valid.rmse - base.biases.rmse:+.4f} vs biases only",
+                delta_color="inverse",
+            )
 
 
 @st.fragment(run_every=PROGRESS_S)
@@ -130,7 +159,7 @@ def _live_charts(run: TrainingRun) -> None:
 
 
 def live_section(run: TrainingRun) -> None:
-    """Redraw while the run trains (progress often, charts every second); once when not."""
+    """Redraw while the run trains (progress often, charts less often); once when not."""
     st.toggle("Show user factors instead of items", key="tr_show_users")
     if run.running:
         _live_progress(run)

@@ -6,9 +6,10 @@ import threading
 
 import streamlit as st
 
+from explorer.devices import available_devices
 from explorer.models import INITS, MODELS
 from explorer.runner import TrainingRun, warm_up
-from explorer.training import OPTIMIZERS, SCHEDULES, TrainConfig, available_devices
+from explorer.training import OPTIMIZERS, SCHEDULES, TrainConfig
 from explorer.ui import train_live, train_results
 from explorer.ui.train_data import data_section
 from explorer.ui.widgets import keep_config, seed_widget, show_error, stored_config
@@ -33,59 +34,127 @@ def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
         seed_widget(P + name, value)
     sb = st.sidebar
     sb.header("Model")
-    model = sb.selectbox("Model", MODELS, key=P + "model",
-                         help="DotProduct: factors only. DotProductBias: plus a bias per user "
-                              "and per item, as the book's second model.")  # fmt: skip
-    n_factors = sb.number_input("n_factors", 1, 1024, step=1, key=P + "n_factors",
-                                help="Numbers per user and per item.")  # fmt: skip
-    y_on = sb.checkbox("y_range (sigmoid_range)", key=P + "y_on",
-                       help="Squeeze predictions into (low, high); the book uses (0, 5.5).")
+    model = sb.selectbox(
+        "Model",
+        MODELS,
+        key=P + "model",
+        help="DotProduct: factors only. DotProductBias: plus a bias per user "
+        "and per item, as the book's second model.",
+    )
+    n_factors = sb.number_input(
+        "n_factors", 1, 1024, step=1, key=P + "n_factors", help="Numbers per user and per item."
+    )
+    y_on = sb.checkbox(
+        "y_range (sigmoid_range)",
+        key=P + "y_on",
+        help="Squeeze predictions into (low, high); the book uses (0, 5.5).",
+    )
     c1, c2 = sb.columns(2)
     y_low = c1.number_input("low", key=P + "y_low", disabled=not y_on, step=0.5)
     y_high = c2.number_input("high", key=P + "y_high", disabled=not y_on, step=0.5)
-    init = sb.selectbox("Init", list(INITS), key=P + "init", format_func=lambda k: k,
-                        help=" / ".join(f"{k}: {v}" for k, v in INITS.items()))  # fmt: skip
+    init = sb.selectbox(
+        "Init",
+        list(INITS),
+        key=P + "init",
+        format_func=lambda k: k,
+        help=" / ".join(f"{k}: {v}" for k, v in INITS.items()),
+    )
     sb.header("Training")
-    optimizer = sb.selectbox("Optimizer", OPTIMIZERS, key=P + "optimizer",
-                             help="AdamW decays weights apart from the gradient, as fastai's "
-                                  "wd; SparseAdam updates only the rows a batch touched.")
-    lr = sb.number_input("Learning rate", 1e-6, 1000.0, key=P + "lr", format="%.4g",
-                         help="The peak rate of one-cycle, or the constant rate.")  # fmt: skip
-    schedule = sb.selectbox("Schedule", SCHEDULES, key=P + "schedule",
-                            help="one_cycle: fastai's fit_one_cycle; constant: a fixed rate.")
-    wd = sb.number_input("Weight decay (factors)", 0.0, 10.0, key=P + "wd", format="%.3g",
-                         help="Pulls factors towards zero: less overfitting.")  # fmt: skip
-    bias_wd = sb.number_input("Weight decay (biases)", 0.0, 10.0, key=P + "bias_wd",
-                              value=None, format="%.3g",
-                              help="Empty: the same as the factors'. 0 fitted best on "
-                                   "MovieLens.")  # fmt: skip
+    optimizer = sb.selectbox(
+        "Optimizer",
+        OPTIMIZERS,
+        key=P + "optimizer",
+        help="AdamW decays weights apart from the gradient, as fastai's "
+        "wd; SparseAdam updates only the rows a batch touched.",
+    )
+    lr = sb.number_input(
+        "Learning rate",
+        1e-6,
+        1000.0,
+        key=P + "lr",
+        format="%.4g",
+        help="The peak rate of one-cycle, or the constant rate.",
+    )
+    schedule = sb.selectbox(
+        "Schedule",
+        SCHEDULES,
+        key=P + "schedule",
+        help="one_cycle: fastai's fit_one_cycle; constant: a fixed rate.",
+    )
+    wd = sb.number_input(
+        "Weight decay (factors)",
+        0.0,
+        10.0,
+        key=P + "wd",
+        format="%.3g",
+        help="Pulls factors towards zero: less overfitting.",
+    )
+    bias_wd = sb.number_input(
+        "Weight decay (biases)",
+        0.0,
+        10.0,
+        key=P + "bias_wd",
+        value=None,
+        format="%.3g",
+        help="Empty: the same as the factors'. 0 fitted best on MovieLens.",
+    )
     epochs = sb.number_input("Epochs", 1, 1000, key=P + "epochs", help="Passes over the data.")
-    batch_size = sb.number_input("Batch size", 1, 1_000_000, key=P + "batch_size",
-                                 help="Ratings per step.")  # fmt: skip
-    seed = sb.number_input("Seed", 0, 2**31 - 1, key=P + "seed",
-                           help="Init, shuffling and the split: same seed, same run.")
+    batch_size = sb.number_input(
+        "Batch size", 1, 1_000_000, key=P + "batch_size", help="Ratings per step."
+    )
+    seed = sb.number_input(
+        "Seed",
+        0,
+        2**31 - 1,
+        key=P + "seed",
+        help="Init, shuffling and the split: same seed, same run.",
+    )
     official = False
     if has_official:
-        official = sb.checkbox("Use the official split", key=P + "official_split",
-                               help="The data's own test rows become the validation set.")
-    valid_pct = sb.slider("Validation share", 0.05, 0.5, key=P + "valid_pct", step=0.05,
-                          disabled=official, help="Random share of ratings held out.")
+        official = sb.checkbox(
+            "Use the official split",
+            key=P + "official_split",
+            help="The data's own test rows become the validation set.",
+        )
+    valid_pct = sb.slider(
+        "Validation share",
+        0.05,
+        0.5,
+        key=P + "valid_pct",
+        step=0.05,
+        disabled=official,
+        help="Random share of ratings held out.",
+    )
     devices = ["auto", *available_devices()]
     if values["device"] not in devices:
         st.session_state[P + "device"] = "auto"
-    device = sb.selectbox("Device", devices, key=P + "device",
-                          help="auto: cuda, then mps, then cpu.")  # fmt: skip
-    threads = sb.number_input("CPU threads", 1, 64, key=P + "threads",
-                              help="One is steadiest on a small shared machine.")
+    device = sb.selectbox(
+        "Device", devices, key=P + "device", help="auto: cuda, then mps, then cpu."
+    )
+    threads = sb.number_input(
+        "CPU threads", 1, 64, key=P + "threads", help="One is steadiest on a small shared machine."
+    )
     return TrainConfig(
-        model=model, n_factors=int(n_factors), y_range=(float(y_low), float(y_high)) if y_on
-        else None, init=init, epochs=int(epochs), batch_size=int(batch_size), lr=float(lr),
-        schedule=schedule, optimizer=optimizer, wd=float(wd),
-        bias_wd=None if bias_wd is None else float(bias_wd), seed=int(seed), device=device,
-        threads=int(threads), valid_pct=float(valid_pct), official_split=official,
-        snapshot_every=config.snapshot_every, log_every=config.log_every,
+        model=model,
+        n_factors=int(n_factors),
+        y_range=(float(y_low), float(y_high)) if y_on else None,
+        init=init,
+        epochs=int(epochs),
+        batch_size=int(batch_size),
+        lr=float(lr),
+        schedule=schedule,
+        optimizer=optimizer,
+        wd=float(wd),
+        bias_wd=None if bias_wd is None else float(bias_wd),
+        seed=int(seed),
+        device=device,
+        threads=int(threads),
+        valid_pct=float(valid_pct),
+        official_split=official,
+        snapshot_every=config.snapshot_every,
+        log_every=config.log_every,
         fast_step=config.fast_step,
-    )  # fmt: skip
+    )
 
 
 def _train(ratings, config: TrainConfig) -> None:
@@ -125,26 +194,44 @@ def _buttons(ratings, config: TrainConfig) -> None:
     running = run is not None and run.running
     resumable = run is not None and not running and run.view().status == "stopped"
     c = st.columns([1, 1, 1, 4])
-    c[0].button("Train", type="primary", disabled=running, key="tr_train", on_click=_train,
-                args=(ratings, config), help="Start a new run with these settings.")  # fmt: skip
-    c[1].button("Stop", disabled=not running, key="tr_stop", on_click=_stop,
-                help="Pause after the current step.")  # fmt: skip
-    c[2].button("Resume", disabled=not resumable, key="tr_resume", on_click=_resume,
-                help="Go on from where it stopped.")  # fmt: skip
+    c[0].button(
+        "Train",
+        type="primary",
+        disabled=running,
+        key="tr_train",
+        on_click=_train,
+        args=(ratings, config),
+        help="Start a new run with these settings.",
+    )
+    c[1].button(
+        "Stop",
+        disabled=not running,
+        key="tr_stop",
+        on_click=_stop,
+        help="Pause after the current step.",
+    )
+    c[2].button(
+        "Resume",
+        disabled=not resumable,
+        key="tr_resume",
+        on_click=_resume,
+        help="Go on from where it stopped.",
+    )
     c[3].button("Reset", key="tr_reset", on_click=_reset, help="Forget the run and its model.")
     if "tr_error" in st.session_state:
         show_error(ValueError(st.session_state.pop("tr_error")))
 
 
 @st.cache_resource(show_spinner=False)
-def _warm_up() -> bool:
-    """Start the training worker's fork server once per server process, in the background."""
+def prepare() -> bool:
+    """Start the training worker's fork server (it imports torch, seconds on a small machine)
+    in the background, once per server process, so the first Train starts at once."""
     threading.Thread(target=warm_up, daemon=True).start()
     return True
 
 
 def render() -> None:
-    _warm_up()
+    prepare()
     st.title("Train a DotProduct model")
     st.markdown(INTRO)
     ratings = data_section()
@@ -160,8 +247,10 @@ def render() -> None:
     _buttons(ratings, config)
     run: TrainingRun | None = st.session_state.get(RUN_KEY)
     if run is None:
-        st.info("Press **Train** to start. Settings are in the sidebar; the link in the "
-                "address bar reproduces them.")  # fmt: skip
+        st.info(
+            "Press **Train** to start. Settings are in the sidebar; the link in the "
+            "address bar reproduces them."
+        )
         return
     train_live.live_section(run)
     if not run.running:

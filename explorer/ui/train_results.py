@@ -22,15 +22,21 @@ from explorer.ui.train_data import item_counts
 def _metrics_table(run: TrainingRun) -> None:
     t = run.trainer
     final = t.evaluate()
-    rows = [("global mean", t.baselines.global_mean), ("user + item biases", t.baselines.biases),
-            (run.config.model, final)]  # fmt: skip
+    rows = [
+        ("global mean", t.baselines.global_mean),
+        ("user + item biases", t.baselines.biases),
+        (run.config.model, final),
+    ]
     st.dataframe(
         pd.DataFrame([{"model": n, "RMSE": m.rmse, "MAE": m.mae, "MSE": m.mse} for n, m in rows]),
-        width="stretch", hide_index=True,
-    )  # fmt: skip
+        width="stretch",
+        hide_index=True,
+    )
     s = t.split
-    st.caption(f"Validation: {len(s.valid):,} ratings ({s.how}). {s.cold_users} users and "
-               f"{s.cold_items} items appear only there: their embeddings were never trained.")
+    st.caption(
+        f"Validation: {len(s.valid):,} ratings ({s.how}). {s.cold_users} users and "
+        f"{s.cold_items} items appear only there: their embeddings were never trained."
+    )
 
 
 def _biases(run: TrainingRun) -> None:
@@ -38,17 +44,26 @@ def _biases(run: TrainingRun) -> None:
     if not hasattr(model, "item_bias"):
         st.caption("DotProduct has no biases: train DotProductBias to read them.")
         return
-    st.markdown("**Item biases** (the book's reading: a low bias means people rate the item low "
-                "even when it suits their taste; a high one, high even when it does not).")
+    st.markdown(
+        "**Item biases** (the book's reading: a low bias means people rate the item low "
+        "even when it suits their taste; a high one, high even when it does not)."
+    )
     counts = item_counts(r)
     top, bottom = bias_ranking(model.item_bias.weight[:, 0].detach().cpu(), counts)
     bias = model.item_bias.weight[:, 0].detach().cpu()
     left, right = st.columns(2)
     for col, name, items in ((left, "highest bias", top), (right, "lowest bias", bottom)):
-        col.dataframe(pd.DataFrame({name: [r.title(i) for i in items],
-                                    "bias": [float(bias[i]) for i in items],
-                                    "ratings": [int(counts[i]) for i in items]}),
-                      width="stretch", hide_index=True)  # fmt: skip
+        col.dataframe(
+            pd.DataFrame(
+                {
+                    name: [r.title(i) for i in items],
+                    "bias": [float(bias[i]) for i in items],
+                    "ratings": [int(counts[i]) for i in items],
+                }
+            ),
+            width="stretch",
+            hide_index=True,
+        )
 
 
 def _item_choice(run: TrainingRun) -> int:
@@ -57,9 +72,13 @@ def _item_choice(run: TrainingRun) -> int:
     current = st.session_state.get("tr_item", order[0])
     if current not in order:
         current = order[0]
-    return st.selectbox("Item (search a title, or click a point in the factor plot)", order,
-                        index=order.index(current), format_func=r.title,
-                        key="tr_item_select")  # fmt: skip
+    return st.selectbox(
+        "Item (search a title, or click a point in the factor plot)",
+        order,
+        index=order.index(current),
+        format_func=r.title,
+        key="tr_item_select",
+    )
 
 
 def _neighbours(run: TrainingRun) -> None:
@@ -67,17 +86,28 @@ def _neighbours(run: TrainingRun) -> None:
     st.session_state["tr_item"] = item
     factors = run.trainer.model.item_factors.weight.detach().cpu()
     near = item_neighbours(factors, item, 10)
-    st.dataframe(pd.DataFrame({"nearest items": [run.ratings.title(i) for i, _ in near],
-                               "cosine similarity": [s for _, s in near]}),
-                 width="stretch", hide_index=True)  # fmt: skip
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "nearest items": [run.ratings.title(i) for i, _ in near],
+                "cosine similarity": [s for _, s in near],
+            }
+        ),
+        width="stretch",
+        hide_index=True,
+    )
 
 
 def _user_tables(run: TrainingRun, scores: torch.Tensor, rated: list[int]) -> None:
     r = run.ratings
     recs = recommend(scores, rated, 10)
-    st.dataframe(pd.DataFrame({"recommended": [r.title(i) for i, _ in recs],
-                               "predicted rating": [s for _, s in recs]}),
-                 width="stretch", hide_index=True)  # fmt: skip
+    st.dataframe(
+        pd.DataFrame(
+            {"recommended": [r.title(i) for i, _ in recs], "predicted rating": [s for _, s in recs]}
+        ),
+        width="stretch",
+        hide_index=True,
+    )
 
 
 def _recommendations(run: TrainingRun) -> None:
@@ -94,24 +124,36 @@ def _recommendations(run: TrainingRun) -> None:
         _user_tables(run, scores.detach(), rated)
     with right:
         top = r.ratings[mask].argsort(descending=True)[:10]
-        st.dataframe(pd.DataFrame({"already rated": [r.title(rated[i]) for i in top.tolist()],
-                                   "rating": r.ratings[mask][top].tolist()}),
-                     width="stretch", hide_index=True)  # fmt: skip
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "already rated": [r.title(rated[i]) for i in top.tolist()],
+                    "rating": r.ratings[mask][top].tolist(),
+                }
+            ),
+            width="stretch",
+            hide_index=True,
+        )
 
 
 def _new_user(run: TrainingRun) -> None:
     r, m = run.ratings, run.trainer.model
-    st.markdown("**A new user.** Rate a few items: the model places you among the items it "
-                "knows (your factors are fitted with the item factors held fixed) and "
-                "recommends at once: the book's cold-start answer.")
+    st.markdown(
+        "**A new user.** Rate a few items: the model places you among the items it "
+        "knows (your factors are fitted with the item factors held fixed) and "
+        "recommends at once: the book's cold-start answer."
+    )
     order = item_counts(r).argsort(descending=True)[:300].tolist()
-    picked = st.multiselect("Items you have seen", order, format_func=r.title, key="tr_new_items",
-                            max_selections=20)  # fmt: skip
+    picked = st.multiselect(
+        "Items you have seen", order, format_func=r.title, key="tr_new_items", max_selections=20
+    )
     if not picked:
         return
     lo, hi = r.rating_range
-    rated = {i: st.slider(r.title(i), lo, hi, hi, step=0.5 if lo % 1 else 1.0,
-                          key=f"tr_new_{i}") for i in picked}  # fmt: skip
+    rated = {
+        i: st.slider(r.title(i), lo, hi, hi, step=0.5 if lo % 1 else 1.0, key=f"tr_new_{i}")
+        for i in picked
+    }
     itf = m.item_factors.weight.detach().cpu()
     ib = m.item_bias.weight[:, 0].detach().cpu() if hasattr(m, "item_bias") else None
     vec, bias = fold_in_user(rated, itf, ib, m.y_range)
@@ -123,11 +165,17 @@ def _export(run: TrainingRun) -> None:
     t, r = run.trainer, run.ratings
     vectors, meta = projector_tsv(t.model.item_factors.weight.detach().cpu(), r)
     c = st.columns(3)
-    c[0].download_button("Checkpoint (.pt)", checkpoint_bytes(t.model, run.config, r),
-                         "dotproduct.pt", key="tr_dl_ckpt")  # fmt: skip
+    c[0].download_button(
+        "Checkpoint (.pt)",
+        checkpoint_bytes(t.model, run.config, r),
+        "dotproduct.pt",
+        key="tr_dl_ckpt",
+    )
     c[1].download_button("Projector vectors.tsv", vectors, "vectors.tsv", key="tr_dl_vec")
     c[2].download_button("Projector metadata.tsv", meta, "metadata.tsv", key="tr_dl_meta")
-    st.caption("Load both TSV files at projector.tensorflow.org to explore the item factors in 3-D.")
+    st.caption(
+        "Load both TSV files at projector.tensorflow.org to explore the item factors in 3-D."
+    )
 
 
 def results_section(run: TrainingRun) -> None:

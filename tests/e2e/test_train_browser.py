@@ -63,7 +63,10 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
     shot(page, "train_finished")
     main.get_by_text("Nearest items").scroll_into_view_if_needed()
     shot(page, "train_results")
-    for label, name in (("Projector vectors.tsv", "vectors.tsv"), ("Projector metadata.tsv", "metadata.tsv")):
+    for label, name in (
+        ("Projector vectors.tsv", "vectors.tsv"),
+        ("Projector metadata.tsv", "metadata.tsv"),
+    ):
         with page.expect_download() as dl:
             main.get_by_role("button", name=label).click()
         target = tmp_path / name
@@ -83,7 +86,9 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
         ("", "The file is empty"),
     ],
 )
-def test_a_bad_upload_shows_what_was_wrong_and_keeps_the_model(server, page, tmp_path, content, message):
+def test_a_bad_upload_shows_what_was_wrong_and_keeps_the_model(
+    server, page, tmp_path, content, message
+):
     page.goto(server + "/train")
     main = main_block(page)
     main.get_by_role("button", name="Train", exact=True).click()

@@ -1,0 +1,130 @@
+"""What drawing the Train page live costs the training, measured side by side in one run.
+
+    python -m bench.live_overhead [--epochs 60] [--batch-size 64] [--rounds 2]
+
+1. A full default demo from a cold start: server launched, Train page opened, Train pressed,
+   run finished, every plot drawn. Target: under 10 s.
+2. The same training run headless (a TrainingRun, no page) and with the page drawing it in
+   headless chromium, alternated `--rounds` times; the training's wall time in each, and the
+   ratio. Target: drawing costs under 15% of the training time.
+3. How often the page's own progress text changed in the browser while training. Target: at
+   least twice a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import time
+
+from bench.browser import chromium, streamlit_server
+from explorer.runner import TrainingRun, warm_up
+from explorer.synthetic import synthetic_ratings
+from explorer.training import TrainConfig
+
+PLOTS_AFTER_TRAINING = 4  # loss, RMSE, item factors, planted genres
+
+
+def _main(page):
+    return page.get_by_test_id("stMainBlockContainer")
+
+
+def _progress(page) -> str:
+    bar = _main(page).get_by_test_id("stProgress")
+    return bar.first.inner_text() if bar.count() else ""
+
+
+def cold_demo(browser) -> dict[str, float]:
+    """Seconds from launching the server to each milestone of the default demo."""
+    start = time.perf_counter()
+    marks = {}
+    with streamlit_server() as url:
+        marks["server healthy"] = time.perf_counter() - start
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url + "/train")
+        main = _main(page)
+        main.get_by_role("button", name="Train", exact=True).click()
+        marks["Train pressed"] = time.perf_counter() - start
+        main.get_by_text("What it learned").wait_for(timeout=60_000)
+        marks["run finished, results shown"] = time.perf_counter() - start
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= "
+            f"{PLOTS_AFTER_TRAINING}",
+            timeout=60_000,
+        )
+        marks["all plots drawn"] = time.perf_counter() - start
+        page.close()
+    return marks
+
+
+def with_page(browser, url: str, epochs: int, batch_size: int) -> tuple[float, float]:
+    """Train from the page; return (training seconds the page reports, progress updates/s)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{url}/train?epochs={epochs}&batch_size={batch_size}")
+    main = _main(page)
+    main.get_by_role("button", name="Train", exact=True).click()
+    seen: list[tuple[float, str]] = []
+    while not main.get_by_text(re.compile(r"Training took [\d.]+ s")).count():
+        text = _progress(page)
+        if "ratings/s" in text and (not seen or seen[-1][1] != text):
+            seen.append((time.perf_counter(), text))
+        time.sleep(0.1)  # the polling itself costs CPU (node and chromium): keep it light
+    took = float(
+        re.search(
+            r"Training took ([\d.]+) s", main.get_by_text(re.compile("Training took")).inner_text()
+        ).group(1)
+    )
+    page.close()
+    rate = (len(seen) - 1) / (seen[-1][0] - seen[0][0]) if len(seen) > 1 else 0.0
+    return took, rate
+
+
+def headless(ratings, epochs: int, batch_size: int) -> float:
+    run = TrainingRun(ratings, TrainConfig(epochs=epochs, batch_size=batch_size))
+    run.start()
+    run.join()
+    return run.view().train_seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args(argv)
+    with chromium() as browser:
+        demo = cold_demo(browser)
+        print("\n1. Full default demo from a cold start (target: all plots drawn in < 10 s):")
+        for mark, seconds in demo.items():
+            print(f"    {seconds:>5.1f} s  {mark}")
+        ratings = synthetic_ratings(20_000, seed=0)  # the page's default set
+        warm_up()
+        rows = []
+        with streamlit_server() as url:
+            with_page(browser, url, 2, args.batch_size)  # warm the server's worker pool
+            for _ in range(args.rounds):
+                page_s, rate = with_page(browser, url, args.epochs, args.batch_size)
+                bare_s = headless(ratings, args.epochs, args.batch_size)
+                rows.append((bare_s, page_s, rate))
+    print(
+        f"\n2. The same run ({args.epochs} epochs, batch {args.batch_size}, 20,000 ratings) "
+        "headless and drawn live in chromium, alternated:"
+    )
+    print(
+        f"    {'round':>5} {'headless s':>10} {'with page s':>11} {'overhead':>9} "
+        f"{'page updates/s':>15}"
+    )
+    for k, (bare, page, rate) in enumerate(rows, start=1):
+        print(f"    {k:>5} {bare:>10.2f} {page:>11.2f} {page / bare - 1:>8.0%} {rate:>15.1f}")
+    over = statistics.median(p / b - 1 for b, p, _ in rows)
+    print(f"    median overhead of live drawing: {over:.0%} (target: under 15%)")
+    print(
+        f"\n3. Progress updates reaching the browser: median "
+        f"{statistics.median(r for _, _, r in rows):.1f} per second (target: at least 2)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
