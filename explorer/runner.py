@@ -36,7 +36,9 @@ _CONTEXT = "forkserver"  # children fork from a clean, thread-free server: fast 
 
 def _context():
     ctx = mp.get_context(_CONTEXT)
-    ctx.set_forkserver_preload(["torch", "explorer.training"])
+    # torch._dynamo: the first optimizer made in a process imports it (1.6 s here), so the
+    # server imports it once and every worker forked from it starts without that wait
+    ctx.set_forkserver_preload(["torch", "torch._dynamo", "explorer.runner"])
     return ctx
 
 

@@ -147,8 +147,29 @@ class Trainer:
             config.seed,
         ).to(dev)
         self.params = [e.weight for e in self.model.embeddings()]
-        self.use_fast = config.fast_step and not sparse
+        n = len(self.train_r)
+        self.steps_per_epoch = max(1, math.ceil(n / config.batch_size))
+        self.total_steps = self.steps_per_epoch * config.epochs
+        # made on the first run(): a Trainer that only holds a model (the page's mirror of a
+        # worker's run) never pays for them, and torch's first optimizer imports torch._dynamo
+        self.optimizer = self.scheduler = None
         self.grad_buffer = None
+        self.adam_step: AdamStep | None = None
+        self.sparse_step: SparseAdamStep | None = None
+        self.shuffle = torch.Generator().manual_seed(config.seed)
+        self.epoch = 0  # epochs completed
+        self.step_in_epoch = 0
+        self.global_step = 0
+        self.perm: torch.Tensor | None = None
+        self.epoch_losses: list[torch.Tensor] = []
+        self.epoch_seconds = 0.0
+        self.status = "ready"  # ready, running, stopped, finished, diverged
+
+    def _setup_optimizer(self) -> None:
+        """The optimizer, the schedule and the fast step's buffers."""
+        config, dev = self.config, self.device
+        sparse = config.optimizer == "SparseAdam"
+        self.use_fast = config.fast_step and not sparse
         if self.use_fast:  # every .grad is a view of one buffer, zeroed by one call a step
             self.grad_buffer = torch.zeros(sum(p.numel() for p in self.params), device=dev)
             start = 0
@@ -157,13 +178,8 @@ class Trainer:
                 start += p.numel()
         self.optimizer = _make_optimizer(config, _param_groups(config, self.model), dev)
         self.fused = bool(self.optimizer.param_groups[0].get("fused"))
-        self.adam_step: AdamStep | None = None
         # SparseAdam's fast path: row gradients straight into a lazy update, O(batch) a step
         self.sparse_step = SparseAdamStep(self.optimizer) if sparse and config.fast_step else None
-        n = len(self.train_r)
-        self.steps_per_epoch = max(1, math.ceil(n / config.batch_size))
-        self.total_steps = self.steps_per_epoch * config.epochs
-        self.scheduler = None
         if config.schedule == "one_cycle":  # fastai's fit_one_cycle settings
             self.scheduler = torch.optim.lr_scheduler.OneCycleLR(
                 self.optimizer,
@@ -174,14 +190,6 @@ class Trainer:
                 final_div_factor=1e5,
                 cycle_momentum=config.optimizer != "SGD",
             )
-        self.shuffle = torch.Generator().manual_seed(config.seed)
-        self.epoch = 0  # epochs completed
-        self.step_in_epoch = 0
-        self.global_step = 0
-        self.perm: torch.Tensor | None = None
-        self.epoch_losses: list[torch.Tensor] = []
-        self.epoch_seconds = 0.0
-        self.status = "ready"  # ready, running, stopped, finished, diverged
 
     @property
     def done(self) -> bool:
@@ -248,6 +256,8 @@ class Trainer:
             return
         cfg = self.config
         torch.set_num_threads(cfg.threads)  # here, not in __init__: a mirror never trains
+        if self.optimizer is None:
+            self._setup_optimizer()
         self.status = "running"
         yield self.snapshot()
         good = [p.detach().clone() for p in self.params]  # last finite state

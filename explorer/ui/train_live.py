@@ -14,23 +14,16 @@ from explorer.analysis import pca_2d
 from explorer.runner import RunView, TrainingRun
 from explorer.ui.train_data import item_counts
 
-# While training, plots are redrawn every second: static ones (no hover or zoom layers) cost
-# the browser far less, and the browser shares the machine with the training worker.
-LIVE = {"staticPlot": True}
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
 LIVE_POINTS = 400  # while training: enough to see the genres part, light enough to redraw
-PROGRESS_S = 0.25  # the progress text: cheap, so four times a second
-CHARTS_S = 1.5  # the plots: the browser's redraw is what costs (bench/live_overhead.py)
+PROGRESS_S = 0.3  # the progress text: about three times a second
+CHARTS_S = 1.0  # the plots: each redraw costs the browser more (bench/live_overhead.py)
 
 
 def shown_items(ratings, k: int) -> torch.Tensor:
     """The k most rated items, the ones the factor plot draws: (k,) indices."""
     counts = item_counts(ratings)
     return counts.topk(min(k, len(counts))).indices.sort().values
-
-
-def _config(run: TrainingRun) -> dict:
-    return LIVE if run.running else {}
 
 
 def progress_text(v: RunView, epochs: int) -> str:
@@ -72,7 +65,7 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
             coords, labels, names, idx.tolist(), title, st.session_state.get("tr_item")
         )
         if run.running:
-            st.plotly_chart(fig, key="tr_item_factors", config=LIVE)
+            st.plotly_chart(fig, key="tr_item_factors")
             return
         event = st.plotly_chart(
             fig, key="tr_item_factors", on_select="rerun", selection_mode="points"
@@ -95,7 +88,6 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
                 f"User factors, PCA to 2-D (step {snap.step:,})",
             ),
             key="tr_user_factors",
-            config=_config(run),
         )
 
 
@@ -109,11 +101,13 @@ def draw_progress(run: TrainingRun) -> None:
 def draw_charts(run: TrainingRun) -> None:
     """The curves and the factor plots."""
     v = run.view()
+    if not v.steps:
+        st.caption("The first steps are on their way...")  # no empty charts to lay out
+        return
     base = run.trainer.baselines
     epoch_steps = [e.epoch * run.trainer.steps_per_epoch for e in v.epochs]
     left, right = st.columns(2)
-    config = _config(run)
-    left.plotly_chart(plots.loss_figure(v.steps, v.losses), key="tr_loss", config=config)
+    left.plotly_chart(plots.loss_figure(v.steps, v.losses), key="tr_loss")
     right.plotly_chart(
         plots.rmse_figure(
             epoch_steps,
@@ -121,7 +115,6 @@ def draw_charts(run: TrainingRun) -> None:
             {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse},
         ),
         key="tr_rmse",
-        config=config,
     )
     which = "users" if st.session_state.get("tr_show_users") else "items"
     left, right = st.columns([3, 2])
@@ -135,7 +128,7 @@ def draw_charts(run: TrainingRun) -> None:
                 help="How much of the planted item factors a linear map of the learned "
                 "ones explains: 1.0 means the model found the genres.",
             )
-            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted", config=config)
+            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted")
         if v.epochs:
             last = v.epochs[-1]
             st.metric(
@@ -160,10 +153,19 @@ def _live_charts(run: TrainingRun) -> None:
 
 def live_section(run: TrainingRun) -> None:
     """Redraw while the run trains (progress often, charts less often); once when not."""
-    st.toggle("Show user factors instead of items", key="tr_show_users")
+    c1, c2 = st.columns(2)
+    c1.toggle("Show user factors instead of items", key="tr_show_users")
+    live = c2.toggle(
+        "Draw the plots while training",
+        value=True,
+        key="tr_live_plots",
+        help="Each redraw costs the browser CPU that training could use: on a small machine, "
+        "turn this off and the plots are drawn once the run stops or ends.",
+    )
     if run.running:
         _live_progress(run)
-        _live_charts(run)
+        if live:
+            _live_charts(run)
     else:
         draw_progress(run)
         draw_charts(run)
