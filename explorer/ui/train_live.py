@@ -151,17 +151,22 @@ def _live_charts(run: TrainingRun) -> None:
     draw_charts(run)
 
 
-def live_section(run: TrainingRun) -> None:
-    """Redraw while the run trains (progress often, charts less often); once when not."""
+def view_toggles() -> None:
+    """What the live view draws; shown with the buttons, before and during a run."""
     c1, c2 = st.columns(2)
     c1.toggle("Show user factors instead of items", key="tr_show_users")
-    live = c2.toggle(
+    c2.toggle(
         "Draw the plots while training",
         value=True,
         key="tr_live_plots",
         help="Each redraw costs the browser CPU that training could use: on a small machine, "
         "turn this off and the plots are drawn once the run stops or ends.",
     )
+
+
+def live_section(run: TrainingRun) -> None:
+    """Redraw while the run trains (progress often, charts less often); once when not."""
+    live = st.session_state.get("tr_live_plots", True)
     if run.running:
         _live_progress(run)
         if live:

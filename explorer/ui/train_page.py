@@ -245,6 +245,7 @@ def render() -> None:
     except ValueError as err:
         show_error(err)
     _buttons(ratings, config)
+    train_live.view_toggles()
     run: TrainingRun | None = st.session_state.get(RUN_KEY)
     if run is None:
         st.info(
