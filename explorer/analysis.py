@@ -38,9 +38,17 @@ def planted_match(learned: torch.Tensor, planted: torch.Tensor) -> float:
     return float(1 - (resid**2).sum() / total)
 
 
-def item_neighbours(factors: torch.Tensor, item: int, k: int = 10) -> list[tuple[int, float]]:
-    """The k items whose factors are closest to `item`'s by cosine similarity."""
+def item_neighbours(
+    factors: torch.Tensor, item: int, k: int = 10, eligible: torch.Tensor | None = None
+) -> list[tuple[int, float]]:
+    """The k items whose factors are closest to `item`'s by cosine similarity.
+
+    eligible: (n_items,) bool; items outside it are skipped (rarely rated items have factors
+    that barely moved from their random start, and their cosines are noise).
+    """
     sims = F.cosine_similarity(factors, factors[item].unsqueeze(0), dim=1)  # (n_items,)
+    if eligible is not None:
+        sims = sims.masked_fill(~eligible, -2.0)
     sims[item] = -2.0  # never its own neighbour
     top = sims.topk(min(k, len(sims) - 1))
     return list(zip(top.indices.tolist(), top.values.tolist(), strict=True))

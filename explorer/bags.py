@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -75,6 +76,11 @@ def bag_compare(weight: torch.Tensor, idx: torch.Tensor, mode: str, seed: int = 
         note = (
             "max has no matrix-product form: a product sums, it cannot pick the largest value. "
             "Compared with the looked-up rows' elementwise max instead."
+        )
+    elif math.isnan(diff):
+        note = (
+            "Not equal: a non-finite weight reaches every product row through 0 x inf = NaN, "
+            "while the bag adds only its own rows."
         )
     elif exact:
         note = "Bit-for-bit equal."

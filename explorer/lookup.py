@@ -119,7 +119,7 @@ def max_abs_diff(a: torch.Tensor, b: torch.Tensor) -> float:
     return float(diff.max()) if diff.numel() else 0.0
 
 
-def _free_row(idx: torch.Tensor, n: int) -> int | None:
+def free_row(idx: torch.Tensor, n: int) -> int | None:
     """The first row the batch does not look up, or None if it looks up every row."""
     used = set(idx.flatten().tolist())
     return next((r for r in range(n) if r not in used), None)
@@ -134,7 +134,7 @@ def compare(config: LookupConfig) -> LookupResult:
         weight[config.padding_idx] = 0  # nn.Embedding zeroes the padding row when it is made
     inf_row = None
     if config.put_inf:
-        inf_row = _free_row(idx, config.n)
+        inf_row = free_row(idx, config.n)
         if inf_row is not None:
             weight[inf_row, 0] = math.inf
     emb, lin = build_pair(weight, config)

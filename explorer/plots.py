@@ -74,9 +74,12 @@ def heatmap_figure(
     row_labels=None,
 ) -> go.Figure:
     """A 2-D tensor as a heatmap, row 0 on top, with optional rows outlined."""
-    z = _np(matrix)
-    finite = np.abs(z[np.isfinite(z)])
+    raw = _np(matrix)
+    finite = np.abs(raw[np.isfinite(raw)])
     zmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    # inf and NaN get the end and the middle of the scale, and say what they are in the cell
+    z = np.nan_to_num(raw, nan=0.0, posinf=zmax, neginf=-zmax)
+    text = np.where(np.isfinite(raw), np.char.mod("%.2f", raw), raw.astype(str))
     rows = list(range(z.shape[0])) if row_labels is None else list(row_labels)
     fig = go.Figure(
         go.Heatmap(
@@ -86,8 +89,9 @@ def heatmap_figure(
             zmin=-zmax if diverging else 0,
             zmax=zmax,
             hoverongaps=False,
-            hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{z:.4g}}<extra></extra>",
-            texttemplate="%{z:.2f}" if z.size <= 300 else None,  # small tables show their numbers
+            hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{text}}<extra></extra>",
+            text=text,
+            texttemplate="%{text}" if z.size <= 300 else None,  # small tables show their numbers
         )
     )
     for r in sorted(set(highlight_rows)):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import torch
+
+from explorer.lookup import free_row
 from explorer.lookup_config import LookupConfig, parse_indices
 
 
@@ -26,6 +29,9 @@ def lookup_snippet(config: LookupConfig) -> str:
     pad = ""
     if config.padding_idx is not None:
         pad = f"W[{config.padding_idx}] = 0  # nn.Embedding zeroes the padding row\n"
+    inf_row = free_row(torch.tensor(idx), config.n) if config.put_inf else None
+    if inf_row is not None:
+        pad += f'W[{inf_row}, 0] = float("inf")  # a row the batch does not look up\n'
     lines = f"""import torch
 import torch.nn.functional as F
 from torch import nn
@@ -47,7 +53,9 @@ product = lin(one_hot)                  # (*batch, d)
 lookup = emb(idx)                       # (*batch, d): rows of W, no arithmetic
 print(torch.equal(product, lookup), (product - lookup).abs().max().item())
 """
-    if config.max_norm is None:
+    if inf_row is not None:
+        lines += "# 0 x inf = NaN: column 0 of the product is NaN; the lookup is finite\n"
+    elif config.max_norm is None:
         lines += "assert torch.equal(product, lookup)\n"
     else:
         lines += (

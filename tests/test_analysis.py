@@ -37,6 +37,8 @@ def test_neighbours_by_cosine():
     f = torch.tensor([[1.0, 0.0], [0.9, 0.1], [-1.0, 0.0], [0.0, 1.0]])
     near = item_neighbours(f, 0, 2)
     assert [i for i, _ in near] == [1, 3]
+    eligible = torch.tensor([True, False, True, True])  # item 1 is rarely rated
+    assert [i for i, _ in item_neighbours(f, 0, 2, eligible)] == [3, 2]
     assert near[0][1] == pytest.approx(
         torch.nn.functional.cosine_similarity(f[0], f[1], dim=0).item()
     )

@@ -46,3 +46,11 @@ def test_max_has_no_product_form_but_matches_the_elementwise_max(weight):
 def test_unknown_mode(weight):
     with pytest.raises(ValueError, match="Unknown bag mode"):
         bag_compare(weight, torch.tensor([0]), "median")
+
+
+def test_a_non_finite_weight_breaks_the_product_not_the_bag(weight):
+    weight = weight.clone()
+    weight[6, 0] = float("inf")  # a row the bag does not hold
+    r = bag_compare(weight, torch.tensor([[0, 1]]), "sum")
+    assert torch.isfinite(r.bag).all() and torch.isnan(r.product[:, 0]).all()
+    assert not r.exact and "0 x inf = NaN" in r.note

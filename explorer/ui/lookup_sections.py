@@ -34,7 +34,12 @@ def bias_section(result: LookupResult) -> None:
         f"**{_ok(b.equal, b.max_abs_diff)}**. "
         f"This bias is **one vector of size d = {result.config.d}**, added to every row. The "
         "book's biases are different: one *scalar per user and per item*, an `Embedding(n, 1)` "
-        "looked up like the factors. Tick *Show the book's per-row biases* to see them."
+        "looked up like the factors. "
+        + (
+            "Below: the book's bias of each looked-up row."
+            if result.config.book_biases
+            else "Tick *Show the book's per-row biases* to see them."
+        )
     )
     st.dataframe(pd.DataFrame([b.bias.tolist()], index=["shared bias b (d,)"]), width="stretch")
     if result.config.book_biases:
@@ -108,7 +113,7 @@ def bag_section(result: LookupResult) -> None:
                     else "(multi-hot / L) @ W"
                 ),
                 "bit-for-bit": r.exact,
-                "max |difference|": r.max_abs_diff,
+                "max |difference|": f"{r.max_abs_diff:.3g}",
                 "note": r.note,
             }
         )

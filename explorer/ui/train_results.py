@@ -18,6 +18,8 @@ from explorer.export import checkpoint_bytes, projector_tsv
 from explorer.runner import TrainingRun
 from explorer.ui.train_data import item_counts
 
+MIN_RATINGS = 20  # items rated fewer times are left out of the neighbour and bias tables
+
 
 def _metrics_table(run: TrainingRun) -> None:
     t = run.trainer
@@ -49,7 +51,7 @@ def _biases(run: TrainingRun) -> None:
         "even when it suits their taste; a high one, high even when it does not)."
     )
     counts = item_counts(r)
-    top, bottom = bias_ranking(model.item_bias.weight[:, 0].detach().cpu(), counts)
+    top, bottom = bias_ranking(model.item_bias.weight[:, 0].detach().cpu(), counts, 10, MIN_RATINGS)
     bias = model.item_bias.weight[:, 0].detach().cpu()
     left, right = st.columns(2)
     for col, name, items in ((left, "highest bias", top), (right, "lowest bias", bottom)):
@@ -85,7 +87,8 @@ def _neighbours(run: TrainingRun) -> None:
     item = _item_choice(run)
     st.session_state["tr_item"] = item
     factors = run.trainer.model.item_factors.weight.detach().cpu()
-    near = item_neighbours(factors, item, 10)
+    counts = item_counts(run.ratings)
+    near = item_neighbours(factors, item, 10, eligible=counts >= min(MIN_RATINGS, counts.max()))
     st.dataframe(
         pd.DataFrame(
             {
