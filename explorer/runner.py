@@ -54,27 +54,14 @@ def _noop() -> None:
     pass
 
 
-def _to_numpy(event):
-    """Snapshots cross the pipe as numpy arrays: plain bytes, no shared-memory handles."""
-    if isinstance(event, SnapshotEvent):
-        conv = {
-            k: None if v is None else v.numpy()
-            for k, v in event.__dict__.items()
-            if isinstance(v, torch.Tensor) or v is None
-        }
-        return replace(event, **conv)
-    return event
+_SNAPSHOT_TENSORS = ("user_factors", "item_factors", "user_bias", "item_bias")
 
 
-def _to_torch(event):
-    if isinstance(event, SnapshotEvent):
-        conv = {
-            k: torch.from_numpy(v)
-            for k, v in event.__dict__.items()
-            if hasattr(v, "dtype") and not isinstance(v, torch.Tensor)
-        }
-        return replace(event, **conv)
-    return event
+def _convert(snapshot: SnapshotEvent, fn) -> SnapshotEvent:
+    """Snapshots cross the pipe as numpy arrays: torch would put tensors in shared memory,
+    one file handle per snapshot, five times a second; plain bytes are simpler."""
+    values = {k: getattr(snapshot, k) for k in _SNAPSHOT_TENSORS}
+    return replace(snapshot, **{k: None if v is None else fn(v) for k, v in values.items()})
 
 
 def _state(trainer: Trainer) -> dict:
@@ -97,7 +84,7 @@ def _worker(ratings: Ratings, config: TrainConfig, split: Split, events, command
                     planted = None
                     if ratings.planted is not None:  # scored here, on the worker's own core
                         planted = planted_match(event.item_factors, ratings.planted.item_factors)
-                    pending.append(("snapshot", _to_numpy(event), planted))
+                    pending.append(("snapshot", _convert(event, torch.Tensor.numpy), planted))
                 else:
                     if isinstance(event, EndEvent):
                         pending.append(
@@ -148,7 +135,12 @@ class RunView:
 
 
 class TrainingRun:
-    """Train in a worker process with a stop flag; keep a lock-guarded history here."""
+    """Train in a worker process with a stop flag; keep a lock-guarded history here.
+
+    A script that makes a TrainingRun needs the `if __name__ == "__main__":` guard, as any
+    multiprocessing code with a fork server does: the worker imports the script's main module.
+    (Streamlit, pytest and `python -m` are fine as they are.)
+    """
 
     def __init__(self, ratings: Ratings, config: TrainConfig, split: Split | None = None):
         self.trainer = Trainer(ratings, config, split)  # raises ValueError on a bad config
@@ -246,7 +238,7 @@ class TrainingRun:
         if kind == "event":
             self._record(msg[1])
         elif kind == "snapshot":
-            self._record(_to_torch(msg[1]), msg[2])
+            self._record(_convert(msg[1], torch.from_numpy), msg[2])
         elif kind == "state":
             state = {k: torch.from_numpy(v) for k, v in msg[1].items()}
             self.trainer.model.load_state_dict(state)

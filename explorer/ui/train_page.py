@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import streamlit as st
@@ -27,7 +28,7 @@ fall and the items of one genre drift together.
 
 def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
     """Sidebar widgets seeded from the stored config; returns the config they now say."""
-    values = {f: getattr(config, f) for f in config.__dataclass_fields__}
+    values = dataclasses.asdict(config)
     low, high = config.y_range or (0.0, 5.5)
     values |= {"y_on": config.y_range is not None, "y_low": low, "y_high": high}
     for name, value in values.items():
@@ -238,7 +239,7 @@ def render() -> None:
     config = stored_config(P, TrainConfig)
     config = _controls(config, ratings.is_valid is not None)
     if config.official_split and ratings.is_valid is None:
-        config = TrainConfig(**{**config.__dict__, "official_split": False})
+        config = dataclasses.replace(config, official_split=False)
     keep_config(P, config)
     try:
         config.check()
