@@ -9,6 +9,7 @@ such an id. `Split.cold_users` and `Split.cold_items` count them so the page can
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +54,16 @@ class Ratings:
 
     def __len__(self) -> int:
         return len(self.ratings)
+
+    @functools.cached_property
+    def item_counts(self) -> torch.Tensor:
+        """How many ratings each item has: (n_items,). Computed once, on first use."""
+        return torch.bincount(self.items, minlength=self.n_items)
+
+    @functools.cached_property
+    def items_by_popularity(self) -> list[int]:
+        """Item indices, the most rated first."""
+        return self.item_counts.argsort(descending=True, stable=True).tolist()
 
     @property
     def density(self) -> float:

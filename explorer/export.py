@@ -81,15 +81,21 @@ def load_checkpoint(source: Path | BinaryIO) -> tuple[DotProduct, TrainConfig, d
     return model, config, data
 
 
-def projector_tsv(factors: torch.Tensor, ratings: Ratings) -> tuple[str, str]:
-    """The TensorFlow Embedding Projector pair: vectors (no header) and metadata (a header).
+def projector_vectors(factors: torch.Tensor) -> str:
+    """The Embedding Projector's vectors file: one row of tab-separated numbers, no header."""
+    return "\n".join("\t".join(f"{x:.6g}" for x in row) for row in factors.tolist()) + "\n"
 
-    factors: (n_items, k). The metadata has several columns, so it needs its header row.
-    """
-    vectors = "\n".join("\t".join(f"{x:.6g}" for x in row) for row in factors.tolist()) + "\n"
+
+def projector_metadata(ratings: Ratings) -> str:
+    """The Embedding Projector's metadata file. It has several columns, so it needs a header."""
     lines = ["title\tgenre\tid"]
     for item in range(ratings.n_items):
         genre = ratings.item_genres[item] if ratings.item_genres else ""
         title = ratings.title(item).replace("\t", " ").replace("\n", " ")
         lines.append(f"{title}\t{genre}\t{ratings.item_ids[item]}")
-    return vectors, "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def projector_tsv(factors: torch.Tensor, ratings: Ratings) -> tuple[str, str]:
+    """The TensorFlow Embedding Projector pair for (n_items, k) factors: vectors, metadata."""
+    return projector_vectors(factors), projector_metadata(ratings)

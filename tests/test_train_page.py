@@ -4,7 +4,6 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
-from explorer.ui.train_data import item_counts
 from tests.conftest import write_ml100k
 
 PAGE = """
@@ -78,7 +77,7 @@ def test_new_user_fold_in_recommends_the_loved_genre():
     at.button(key="tr_train").click().run()
     poll(at, finished)
     r = at.session_state["tr_data"]
-    order = item_counts(r).argsort(descending=True)[:300].tolist()  # the items the page offers
+    order = r.items_by_popularity[:300]  # the items the page offers
     loved = [i for i in order if r.item_genres[i] == "Action"][:4]
     hated = [i for i in order if r.item_genres[i] == "Horror"][:4]  # opposite on the ring
     at.multiselect(key="tr_new_items").set_value(loved + hated).run()

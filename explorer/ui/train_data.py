@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-import torch
 
 from explorer import plots
 from explorer.csvfile import Roles, check_columns, infer_roles, ratings_from_csv, read_csv_frame
@@ -183,11 +182,6 @@ def data_section() -> Ratings:
     return ratings
 
 
-def item_counts(ratings: Ratings) -> torch.Tensor:
-    """How many ratings each item has: (n_items,)."""
-    return torch.bincount(ratings.items, minlength=ratings.n_items)
-
-
 def summary(ratings: Ratings) -> None:
     st.markdown(f"**{ratings.source}**")
     c = st.columns(4)
@@ -200,7 +194,7 @@ def summary(ratings: Ratings) -> None:
     with st.expander("Ratings histogram and the most rated items"):
         left, right = st.columns(2)
         left.plotly_chart(plots.histogram_figure(ratings.ratings), key="tr_hist")
-        counts = item_counts(ratings)
+        counts = ratings.item_counts
         top = counts.topk(min(10, len(counts)))
         right.dataframe(
             pd.DataFrame(

@@ -12,7 +12,6 @@ import torch
 from explorer import plots
 from explorer.analysis import pca_2d
 from explorer.runner import RunView, TrainingRun
-from explorer.ui.train_data import item_counts
 
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
 LIVE_POINTS = 400  # while training: enough to see the genres part, light enough to redraw
@@ -22,8 +21,7 @@ CHARTS_S = 1.0  # the plots: each redraw costs the browser more (bench/live_over
 
 def shown_items(ratings, k: int) -> torch.Tensor:
     """The k most rated items, the ones the factor plot draws: (k,) indices."""
-    counts = item_counts(ratings)
-    return counts.topk(min(k, len(counts))).indices.sort().values
+    return torch.tensor(sorted(ratings.items_by_popularity[:k]))
 
 
 def progress_text(v: RunView, epochs: int) -> str:

@@ -14,16 +14,26 @@ from explorer.analysis import (
     predict_items,
     recommend,
 )
-from explorer.export import checkpoint_bytes, projector_tsv
+from explorer.baselines import metrics
+from explorer.export import checkpoint_bytes, projector_metadata, projector_vectors
 from explorer.runner import TrainingRun
-from explorer.ui.train_data import item_counts
 
 MIN_RATINGS = 20  # items rated fewer times are left out of the neighbour and bias tables
 
 
-def _metrics_table(run: TrainingRun) -> None:
+def _predictions(run: TrainingRun) -> torch.Tensor:
+    """The model's validation predictions, computed once per run and step, not per rerun."""
+    key = (id(run), run.view().global_step)
+    cached = st.session_state.get("tr_predictions")
+    if cached is None or cached[0] != key:
+        t = run.trainer
+        st.session_state["tr_predictions"] = (key, t.predict(t.valid_u, t.valid_i))
+    return st.session_state["tr_predictions"][1]
+
+
+def _metrics_table(run: TrainingRun, pred: torch.Tensor) -> None:
     t = run.trainer
-    final = t.evaluate()
+    final = metrics(pred, t.valid_r.cpu())
     rows = [
         ("global mean", t.baselines.global_mean),
         ("user + item biases", t.baselines.biases),
@@ -50,7 +60,7 @@ def _biases(run: TrainingRun) -> None:
         "**Item biases** (the book's reading: a low bias means people rate the item low "
         "even when it suits their taste; a high one, high even when it does not)."
     )
-    counts = item_counts(r)
+    counts = r.item_counts
     top, bottom = bias_ranking(model.item_bias.weight[:, 0].detach().cpu(), counts, 10, MIN_RATINGS)
     bias = model.item_bias.weight[:, 0].detach().cpu()
     left, right = st.columns(2)
@@ -70,7 +80,7 @@ def _biases(run: TrainingRun) -> None:
 
 def _item_choice(run: TrainingRun) -> int:
     r = run.ratings
-    order = item_counts(r).argsort(descending=True).tolist()
+    order = r.items_by_popularity
     current = st.session_state.get("tr_item", order[0])
     if current not in order:
         current = order[0]
@@ -87,7 +97,7 @@ def _neighbours(run: TrainingRun) -> None:
     item = _item_choice(run)
     st.session_state["tr_item"] = item
     factors = run.trainer.model.item_factors.weight.detach().cpu()
-    counts = item_counts(run.ratings)
+    counts = run.ratings.item_counts
     near = item_neighbours(factors, item, 10, eligible=counts >= min(MIN_RATINGS, counts.max()))
     st.dataframe(
         pd.DataFrame(
@@ -146,7 +156,7 @@ def _new_user(run: TrainingRun) -> None:
         "knows (your factors are fitted with the item factors held fixed) and "
         "recommends at once: the book's cold-start answer."
     )
-    order = item_counts(r).argsort(descending=True)[:300].tolist()
+    order = r.items_by_popularity[:300]
     picked = st.multiselect(
         "Items you have seen", order, format_func=r.title, key="tr_new_items", max_selections=20
     )
@@ -166,16 +176,16 @@ def _new_user(run: TrainingRun) -> None:
 
 def _export(run: TrainingRun) -> None:
     t, r = run.trainer, run.ratings
-    vectors, meta = projector_tsv(t.model.item_factors.weight.detach().cpu(), r)
+    factors = t.model.item_factors.weight.detach().cpu().clone()
     c = st.columns(3)
-    c[0].download_button(
-        "Checkpoint (.pt)",
-        checkpoint_bytes(t.model, run.config, r),
-        "dotproduct.pt",
-        key="tr_dl_ckpt",
-    )
-    c[1].download_button("Projector vectors.tsv", vectors, "vectors.tsv", key="tr_dl_vec")
-    c[2].download_button("Projector metadata.tsv", meta, "metadata.tsv", key="tr_dl_meta")
+    # each file is made when its button is pressed, not on every rerun of the page
+    files = [
+        ("Checkpoint (.pt)", lambda: checkpoint_bytes(t.model, run.config, r), "dotproduct.pt"),
+        ("Projector vectors.tsv", lambda: projector_vectors(factors), "vectors.tsv"),
+        ("Projector metadata.tsv", lambda: projector_metadata(r), "metadata.tsv"),
+    ]
+    for col, (label, make, name), key in zip(c, files, ("ckpt", "vec", "meta"), strict=True):
+        col.download_button(label, make, name, key=f"tr_dl_{key}", on_click="ignore")
     st.caption(
         "Load both TSV files at projector.tensorflow.org to explore the item factors in 3-D."
     )
@@ -186,9 +196,9 @@ def results_section(run: TrainingRun) -> None:
     if run.view().global_step == 0:
         return
     st.header("What it learned")
-    _metrics_table(run)
     t = run.trainer
-    pred = t.predict(t.valid_u, t.valid_i)
+    pred = _predictions(run)
+    _metrics_table(run, pred)
     with st.expander("Predicted against actual"):
         st.plotly_chart(plots.pred_actual_figure(pred, t.valid_r.cpu()), key="tr_pred_actual")
     _biases(run)
