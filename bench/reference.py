@@ -26,10 +26,15 @@ def reference_run(
     lr: float = 5e-3,
     wd: float = 0.1,
     seed: int = 0,
+    device: str = "cpu",
 ) -> Iterator[tuple[int, float, float]]:
-    """Yield (epoch, cumulative training seconds, test RMSE) after each epoch."""
+    """Yield (epoch, cumulative training seconds, test RMSE) after each epoch.
+
+    train and test stay on the CPU, as a DataLoader's data does; each batch goes to `device`.
+    """
     torch.manual_seed(seed)
-    model = make_model("DotProductBias", n_users, n_items, 50, (0.0, 5.5), seed=seed)
+    model = make_model("DotProductBias", n_users, n_items, 50, (0.0, 5.5), seed=seed).to(device)
+    test = tuple(t.to(device) for t in test)
     loader = DataLoader(TensorDataset(*train), batch_size=batch_size, shuffle=True)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=wd)
     sched = torch.optim.lr_scheduler.OneCycleLR(
@@ -39,11 +44,14 @@ def reference_run(
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         for u, i, r in loader:
+            u, i, r = u.to(device), i.to(device), r.to(device)
             loss = torch.nn.functional.mse_loss(model(u, i), r)
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
         elapsed += time.perf_counter() - start
         with torch.no_grad():
             rmse = metrics(model(test[0], test[1]), test[2]).rmse

@@ -65,11 +65,11 @@ def first_reaching(rows, target: float) -> float | None:
 
 def time_to_accuracy(ratings, label: str, device: str) -> None:
     split = official_split(ratings)
-    data = [t.to(device) for t in (ratings.users, ratings.items, ratings.ratings)]
-    train = tuple(t[split.train.to(device)] for t in data)
-    test = tuple(t[split.valid.to(device)] for t in data)
+    data = (ratings.users, ratings.items, ratings.ratings)
+    train = tuple(t[split.train] for t in data)
+    test = tuple(t[split.valid] for t in data)
     print(f"\n1. Time to accuracy, {label}, device {device}, {torch.get_num_threads()} thread(s)")
-    ref = list(reference_run(train, test, ratings.n_users, ratings.n_items))
+    ref = list(reference_run(train, test, ratings.n_users, ratings.n_items, device=device))
     mine, trainer = ours(ratings, device)
     target = ref[-1][2]
     for name, rows in (
