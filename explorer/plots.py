@@ -141,10 +141,10 @@ def smooth(values: Sequence[float], beta: float = 0.9) -> list[float]:
     return out
 
 
-def loss_figure(steps: list[int], losses: list[float]) -> go.Figure:
+def loss_figure(steps: list[int], losses: list[float], max_points: int = 500) -> go.Figure:
     """Training loss per batch, raw and smoothed."""
-    if len(steps) > 1000:  # keep the drawn trace light: every k-th point of the smoothed curve
-        k = len(steps) // 500
+    if len(steps) > max_points:  # keep the drawn trace light: every k-th point
+        k = -(-len(steps) // max_points)
         smoothed = smooth(losses)[::k]
         steps, losses = steps[::k], losses[::k]
     else:

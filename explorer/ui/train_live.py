@@ -15,6 +15,10 @@ from explorer.runner import RunView, TrainingRun
 
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
 LIVE_POINTS = 400  # while training: enough to see the genres part, light enough to redraw
+LIVE_LOSS_POINTS = 300  # points of each loss curve while training
+# while training, no tool bar: each redraw of a chart costs the browser, which shares the
+# machine with the training worker (bench/live_overhead.py)
+LIVE_CONFIG = {"displayModeBar": False}
 PROGRESS_S = 0.3  # the progress text: about three times a second
 CHARTS_S = 1.0  # the plots: each redraw costs the browser more (bench/live_overhead.py)
 
@@ -63,7 +67,7 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
             coords, labels, names, idx.tolist(), title, st.session_state.get("tr_item")
         )
         if run.running:
-            st.plotly_chart(fig, key="tr_item_factors")
+            st.plotly_chart(fig, key="tr_item_factors", config=LIVE_CONFIG)
             return
         event = st.plotly_chart(
             fig, key="tr_item_factors", on_select="rerun", selection_mode="points"
@@ -105,7 +109,9 @@ def draw_charts(run: TrainingRun) -> None:
     base = run.trainer.baselines
     epoch_steps = [e.epoch * run.trainer.steps_per_epoch for e in v.epochs]
     left, right = st.columns(2)
-    left.plotly_chart(plots.loss_figure(v.steps, v.losses), key="tr_loss")
+    live = LIVE_CONFIG if run.running else {}
+    points = LIVE_LOSS_POINTS if run.running else 2000
+    left.plotly_chart(plots.loss_figure(v.steps, v.losses, points), key="tr_loss", config=live)
     right.plotly_chart(
         plots.rmse_figure(
             epoch_steps,
@@ -113,6 +119,7 @@ def draw_charts(run: TrainingRun) -> None:
             {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse},
         ),
         key="tr_rmse",
+        config=live,
     )
     which = "users" if st.session_state.get("tr_show_users") else "items"
     left, right = st.columns([3, 2])
@@ -126,7 +133,7 @@ def draw_charts(run: TrainingRun) -> None:
                 help="How much of the planted item factors a linear map of the learned "
                 "ones explains: 1.0 means the model found the genres.",
             )
-            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted")
+            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted", config=live)
         if v.epochs:
             last = v.epochs[-1]
             st.metric(
