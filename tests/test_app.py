@@ -1,5 +1,6 @@
 """AppTest of the router and the Lookup page: real script runs, no browser."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,15 @@ def test_large_sizes_skip_the_one_hot_and_still_show_the_lookup_and_cost(at):
     assert "one-hot path was skipped" in body and "MiB" in body
     assert "too many to draw" in body
     assert any("multiply-adds" in str(df.value.columns.tolist()) for df in at.dataframe)
+
+
+def test_the_timing_sweep_runs_on_demand_and_draws_its_chart(at):
+    charts_before = len(at.get("plotly_chart"))
+    at.number_input(key="lk_sweep_batch").set_value(4).run()
+    at.button(key="lk_sweep_run").click().run()
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == charts_before + 1
+    spec = json.loads(charts[-1].proto.spec)
+    assert [t["name"] for t in spec["data"]] == ["Embedding lookup", "one-hot x Linear"]
+    assert spec["data"][0]["x"] == [100, 1000, 10000, 100000]
