@@ -51,13 +51,9 @@ def _base_layout(title: str, height: int) -> dict:
 
 
 def _figure(data: list, title: str, height: int = 320, **layout) -> go.Figure:
-    """One Figure built in one pass: update_layout afterwards costs the live view dearly."""
+    """Every builder's Figure, made in one pass: update_layout afterwards costs the live
+    view dearly."""
     return go.Figure(data=data, layout={**_base_layout(title, height), **layout})
-
-
-def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
-    fig.update_layout(**_base_layout(title, height))
-    return fig
 
 
 def _np(x: torch.Tensor) -> np.ndarray:
@@ -71,7 +67,6 @@ def heatmap_figure(
     y_title: str,
     highlight_rows: Sequence[int] = (),
     diverging: bool = True,
-    row_labels=None,
 ) -> go.Figure:
     """A 2-D tensor as a heatmap, row 0 on top, with optional rows outlined."""
     raw = _np(matrix)
@@ -80,22 +75,18 @@ def heatmap_figure(
     # inf and NaN get the end and the middle of the scale, and say what they are in the cell
     z = np.nan_to_num(raw, nan=0.0, posinf=zmax, neginf=-zmax)
     text = np.where(np.isfinite(raw), np.char.mod("%.2f", raw), raw.astype(str))
-    rows = list(range(z.shape[0])) if row_labels is None else list(row_labels)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            y=rows,
-            colorscale=DIVERGING if diverging else SEQUENTIAL,
-            zmin=-zmax if diverging else 0,
-            zmax=zmax,
-            hoverongaps=False,
-            hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{text}}<extra></extra>",
-            text=text,
-            texttemplate="%{text}" if z.size <= 300 else None,  # small tables show their numbers
-        )
+    heatmap = go.Heatmap(
+        z=z,
+        colorscale=DIVERGING if diverging else SEQUENTIAL,
+        zmin=-zmax if diverging else 0,
+        zmax=zmax,
+        hoverongaps=False,
+        hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{text}}<extra></extra>",
+        text=text,
+        texttemplate="%{text}" if z.size <= 300 else None,  # small tables show their numbers
     )
-    for r in sorted(set(highlight_rows)):
-        fig.add_shape(
+    outlines = [
+        dict(
             type="rect",
             x0=-0.5,
             x1=z.shape[1] - 0.5,
@@ -103,33 +94,41 @@ def heatmap_figure(
             y1=r + 0.5,
             line=dict(color=HIGHLIGHT, width=3),
         )
-    fig.update_yaxes(autorange="reversed", title=y_title, type="category" if row_labels else None)
-    fig.update_xaxes(title=x_title, dtick=1 if z.shape[1] <= 30 else None)
-    return _layout(fig, title, height=min(520, 160 + 26 * z.shape[0]))
+        for r in sorted(set(highlight_rows))
+    ]
+    return _figure(
+        [heatmap],
+        title,
+        min(520, 160 + 26 * z.shape[0]),
+        shapes=outlines,
+        xaxis=dict(title=x_title, dtick=1 if z.shape[1] <= 30 else None),
+        yaxis=dict(title=y_title, autorange="reversed"),
+    )
 
 
 def sweep_figure(
     ns: list[int], lookup_s: list[float], one_hot_s: list[float], what: str
 ) -> go.Figure:
     """Measured time of both paths against n, log-log."""
-    fig = go.Figure()
-    fig.add_scatter(
-        x=ns,
-        y=[t * 1e3 for t in lookup_s],
-        name="Embedding lookup",
-        mode="lines+markers",
-        line=dict(color=LOOKUP),
+    data = [
+        go.Scatter(
+            x=ns,
+            y=[t * 1e3 for t in times],
+            name=name,
+            mode="lines+markers",
+            line=dict(color=colour),
+        )
+        for name, times, colour in (
+            ("Embedding lookup", lookup_s, LOOKUP),
+            ("one-hot x Linear", one_hot_s, PRODUCT),
+        )
+    ]
+    return _figure(
+        data,
+        f"Measured time, {what}",
+        xaxis=dict(type="log", title="n (rows in the table)"),
+        yaxis=dict(type="log", title="milliseconds"),
     )
-    fig.add_scatter(
-        x=ns,
-        y=[t * 1e3 for t in one_hot_s],
-        name="one-hot x Linear",
-        mode="lines+markers",
-        line=dict(color=PRODUCT),
-    )
-    fig.update_xaxes(type="log", title="n (rows in the table)")
-    fig.update_yaxes(type="log", title="milliseconds")
-    return _layout(fig, f"Measured time, {what}")
 
 
 def smooth(values: Sequence[float], beta: float = 0.9) -> list[float]:
@@ -265,18 +264,21 @@ def planted_figure(points: list[tuple[int, float]]) -> go.Figure:
 def histogram_figure(values: torch.Tensor, title: str = "Ratings") -> go.Figure:
     """Counts of each rating value."""
     vals, counts = torch.unique(values, return_counts=True)
-    fig = go.Figure(go.Bar(x=vals.tolist(), y=counts.tolist(), marker_color=LOOKUP))
-    fig.update_xaxes(title="rating")
-    fig.update_yaxes(title="count")
-    return _layout(fig, title, height=260)
+    bars = go.Bar(x=vals.tolist(), y=counts.tolist(), marker_color=LOOKUP)
+    return _figure([bars], title, 260, xaxis=dict(title="rating"), yaxis=dict(title="count"))
 
 
 def pred_actual_figure(pred: torch.Tensor, actual: torch.Tensor) -> go.Figure:
     """Predicted ratings grouped by the actual rating, as box plots."""
-    fig = go.Figure()
     p, a = _np(pred), _np(actual)
-    for value in np.unique(a):
-        fig.add_box(y=p[a == value], name=f"{value:g}", marker_color=LOOKUP, boxpoints=False)
-    fig.update_xaxes(title="actual rating")
-    fig.update_yaxes(title="predicted rating")
-    return _layout(fig, "Predicted against actual (validation)", height=320)
+    boxes = [
+        go.Box(y=p[a == value], name=f"{value:g}", marker_color=LOOKUP, boxpoints=False)
+        for value in np.unique(a)
+    ]
+    return _figure(
+        boxes,
+        "Predicted against actual (validation)",
+        320,
+        xaxis=dict(title="actual rating"),
+        yaxis=dict(title="predicted rating"),
+    )

@@ -192,6 +192,6 @@ def render() -> None:
     lookup_sections.bias_section(result)
     lookup_sections.gradient_section(result, _heatmap)
     lookup_sections.bag_section(result)
-    lookup_sections.cost_section(config)
+    lookup_sections.cost_section(config, result.idx.numel())
     lookup_sections.differ_section(result)
     lookup_sections.code_section(config)

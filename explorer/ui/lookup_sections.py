@@ -120,14 +120,16 @@ def bag_section(result: LookupResult) -> None:
     st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True)
 
 
-def cost_section(config: LookupConfig) -> None:
-    st.subheader("7. Cost")
-    try:
-        batch = torch.tensor(parse_indices(config.indices)).numel()
-    except ValueError:
-        return
+def cost_section(config: LookupConfig, batch: int | None = None) -> None:
+    """The cost model and the timing sweep; batch is parsed from the config when not given."""
+    if batch is None:
+        try:
+            batch = torch.tensor(parse_indices(config.indices)).numel()
+        except ValueError:
+            return  # nothing to cost: the error above says what to type
     if config.n < 1 or config.d < 1 or config.dtype not in DTYPES:
         return
+    st.subheader("7. Cost")
     size = DTYPES[config.dtype].itemsize
     costs = [
         lookup_cost(batch, config.n, config.d, size),

@@ -61,8 +61,8 @@ def _biases(run: TrainingRun) -> None:
         "even when it suits their taste; a high one, high even when it does not)."
     )
     counts = r.item_counts
-    top, bottom = bias_ranking(model.item_bias.weight[:, 0].detach().cpu(), counts, 10, MIN_RATINGS)
     bias = model.item_bias.weight[:, 0].detach().cpu()
+    top, bottom = bias_ranking(bias, counts, 10, MIN_RATINGS)
     left, right = st.columns(2)
     for col, name, items in ((left, "highest bias", top), (right, "lowest bias", bottom)):
         col.dataframe(
