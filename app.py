@@ -1,13 +1,19 @@
-"""Embedding Explorer: a router only. Every page lives in explorer/ui/."""
+"""Embedding Explorer: a router only. Every page lives in explorer/ui/.
 
-import streamlit as st
+Streamlit runs this file as `__main__`. Each training worker (a multiprocessing child) imports
+it again as `__mp_main__` before it trains, and there it must do nothing: no streamlit, no
+page drawn in bare mode, no second fork server (tests/test_app.py checks this).
+"""
 
-from explorer.ui import lookup_page, train_page
+if __name__ == "__main__":
+    import streamlit as st
 
-st.set_page_config(page_title="Embedding Explorer", page_icon="🔎", layout="wide")
-train_page.prepare()  # whichever page opens first, the training worker starts warming up
-pages = [
-    st.Page(lookup_page.render, title="Lookup vs one-hot x Linear", default=True),  # served at /
-    st.Page(train_page.render, title="Train a DotProduct model", url_path="train"),
-]
-st.navigation(pages).run()
+    from explorer.ui import lookup_page, train_page
+
+    st.set_page_config(page_title="Embedding Explorer", page_icon="🔎", layout="wide")
+    train_page.prepare()  # whichever page opens first, the training worker starts warming up
+    pages = [
+        st.Page(lookup_page.render, title="Lookup vs one-hot x Linear", default=True),  # at /
+        st.Page(train_page.render, title="Train a DotProduct model", url_path="train"),
+    ]
+    st.navigation(pages).run()

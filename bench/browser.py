@@ -33,15 +33,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(log_path: Path | None = None, timeout: float = 60):
-    """`streamlit run app.py` on a free port; yields the base URL once /_stcore/health is ok."""
+def streamlit_server(log_path: Path | None = None, timeout: float = 60, script: str = "app.py"):
+    """`streamlit run app.py` (or another script under the repository) on a free port; yields
+    the base URL once /_stcore/health is ok."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.headless",
         "true",
         "--server.address",

@@ -140,14 +140,30 @@ def smooth(values: Sequence[float], beta: float = 0.9) -> list[float]:
     return out
 
 
+def thinned_loss(
+    steps: list[int], losses: list[float], max_points: int
+) -> tuple[list[int], list[float], list[float]]:
+    """(steps, losses, smoothed), every k-th point so at most max_points are drawn; smoothed
+    over all of them first."""
+    smoothed = smooth(losses)
+    if len(steps) <= max_points:
+        return steps, losses, smoothed
+    k = -(-len(steps) // max_points)
+    return steps[::k], losses[::k], smoothed[::k]
+
+
+def label_groups(labels: Sequence[str]) -> list[tuple[str, str, np.ndarray]]:
+    """(label, colour, indices) for each distinct label, sorted: the factor plots' legend."""
+    arr = np.asarray(labels)
+    return [
+        (label, QUALITATIVE[k % len(QUALITATIVE)], np.flatnonzero(arr == label))
+        for k, label in enumerate(sorted(set(labels)))
+    ]
+
+
 def loss_figure(steps: list[int], losses: list[float], max_points: int = 500) -> go.Figure:
     """Training loss per batch, raw and smoothed."""
-    if len(steps) > max_points:  # keep the drawn trace light: every k-th point
-        k = -(-len(steps) // max_points)
-        smoothed = smooth(losses)[::k]
-        steps, losses = steps[::k], losses[::k]
-    else:
-        smoothed = smooth(losses)
+    steps, losses, smoothed = thinned_loss(steps, losses, max_points)
     data = [
         go.Scatter(
             x=steps,
@@ -205,10 +221,9 @@ def factor_figure(
 ) -> go.Figure:
     """Factors projected to 2-D, coloured by label, names on hover; ids in customdata."""
     xy = _np(coords)
-    labels_arr, names_arr, ids_arr = np.asarray(labels), np.asarray(names), np.asarray(ids)
+    names_arr, ids_arr = np.asarray(names), np.asarray(ids)
     data = []
-    for k, label in enumerate(sorted(set(labels))):
-        m = labels_arr == label
+    for label, colour, m in label_groups(labels):
         data.append(
             go.Scatter(
                 x=xy[m, 0],
@@ -217,7 +232,7 @@ def factor_figure(
                 name=label,
                 text=names_arr[m],
                 customdata=ids_arr[m],
-                marker=dict(size=7, color=QUALITATIVE[k % len(QUALITATIVE)], opacity=0.8),
+                marker=dict(size=7, color=colour, opacity=0.8),
                 hovertemplate="%{text}<extra>%{fullData.name}</extra>",
             )
         )

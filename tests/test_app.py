@@ -1,6 +1,8 @@
 """AppTest of the router and the Lookup page: real script runs, no browser."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,16 @@ def test_the_timing_sweep_runs_on_demand_and_draws_its_chart(at):
     spec = json.loads(charts[-1].proto.spec)
     assert [t["name"] for t in spec["data"]] == ["Embedding lookup", "one-hot x Linear"]
     assert spec["data"][0]["x"] == [100, 1000, 10000, 100000]
+
+
+def test_a_training_worker_importing_the_app_draws_nothing_and_imports_no_streamlit():
+    # a forkserver child runs the parent's main script as __mp_main__ before it trains
+    code = (
+        "import runpy, sys\n"
+        f"runpy.run_path({str(APP)!r}, run_name='__mp_main__')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'explorer')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "[]" and out.stderr == ""

@@ -1,7 +1,9 @@
 """The Train page's live view: progress, loss curves and factor plots, redrawn while training.
 
-Training runs in the TrainingRun's own thread; this fragment only reads `run.view()`, so the
-rest of the page stays usable and a widget change never interrupts the run.
+Training runs in the TrainingRun's worker process; this fragment only reads `run.view()`, so
+the rest of the page stays usable and a widget change never interrupts the run. While the run
+trains, the charts are canvases (`live_chart`), cheap enough to redraw with every progress
+update; once it stops or ends they are plotly charts with hover, zoom and click.
 """
 
 from __future__ import annotations
@@ -9,18 +11,17 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from explorer import plots
+from explorer import live_charts, plots
 from explorer.analysis import pca_2d
 from explorer.runner import RunView, TrainingRun
+from explorer.ui.live_chart import live_chart
 
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
-LIVE_POINTS = 400  # while training: enough to see the genres part, light enough to redraw
+LIVE_POINTS = 400  # while training: enough to see the genres part, a small message to send
 LIVE_LOSS_POINTS = 300  # points of each loss curve while training
-# while training, no tool bar: each redraw of a chart costs the browser, which shares the
-# machine with the training worker (bench/live_overhead.py)
-LIVE_CONFIG = {"displayModeBar": False}
-PROGRESS_S = 0.3  # the progress text: about three times a second
-CHARTS_S = 1.0  # the plots: each redraw costs the browser more (bench/live_overhead.py)
+LIVE_S = 0.4  # the live view redraws progress and charts together, 2.5 times a second:
+# at least twice a second (the e2e test), and each rerun costs the browser CPU that the
+# training worker shares on a small machine (bench/live_overhead.py)
 
 
 def shown_items(ratings, k: int) -> torch.Tensor:
@@ -57,18 +58,19 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
     if snap is None:
         return
     r = run.ratings
+    limit = LIVE_POINTS if run.running else MAX_POINTS
     if which == "items":
-        idx = shown_items(r, LIVE_POINTS if run.running else MAX_POINTS)
+        idx = shown_items(r, limit)
         coords = pca_2d(snap.item_factors[idx])
         labels = [r.item_genres[i] for i in idx.tolist()] if r.item_genres else ["item"] * len(idx)
         names = [r.title(i) for i in idx.tolist()]
         title = f"Item factors, PCA to 2-D (step {snap.step:,})"
+        if run.running:
+            live_chart(live_charts.factor_spec(coords, labels, names, title), "tr_live_items")
+            return
         fig = plots.factor_figure(
             coords, labels, names, idx.tolist(), title, st.session_state.get("tr_item")
         )
-        if run.running:
-            st.plotly_chart(fig, key="tr_item_factors", config=LIVE_CONFIG)
-            return
         event = st.plotly_chart(
             fig, key="tr_item_factors", on_select="rerun", selection_mode="points"
         )
@@ -77,55 +79,58 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
         if picked and picked[0] != st.session_state.get("tr_item"):
             st.session_state["tr_item"] = int(picked[0])  # the neighbours below follow the click
             st.session_state["tr_item_select"] = int(picked[0])
+        return
+    n = min(limit, r.n_users)
+    coords = pca_2d(snap.user_factors[:n])
+    names = [f"user {u}" for u in r.user_ids[:n]]
+    title = f"User factors, PCA to 2-D (step {snap.step:,})"
+    if run.running:
+        live_chart(live_charts.factor_spec(coords, ["user"] * n, names, title), "tr_live_users")
     else:
-        n = min(LIVE_POINTS if run.running else MAX_POINTS, r.n_users)
-        coords = pca_2d(snap.user_factors[:n])
-        names = [f"user {u}" for u in r.user_ids[:n]]
-        st.plotly_chart(
-            plots.factor_figure(
-                coords,
-                ["user"] * n,
-                names,
-                list(range(n)),
-                f"User factors, PCA to 2-D (step {snap.step:,})",
-            ),
-            key="tr_user_factors",
-        )
+        fig = plots.factor_figure(coords, ["user"] * n, names, list(range(n)), title)
+        st.plotly_chart(fig, key="tr_user_factors")
 
 
 def draw_progress(run: TrainingRun) -> None:
-    """The progress bar and the run's status: cheap, so redrawn often."""
+    """The progress bar and the run's status."""
     v = run.view()
     st.progress(min(1.0, v.progress), text=progress_text(v, run.config.epochs))
     _status(v)
 
 
+def _curves(run: TrainingRun, v: RunView) -> None:
+    """Loss and validation RMSE side by side: canvases while training, plotly after."""
+    base = run.trainer.baselines
+    epoch_steps = [e.epoch * run.trainer.steps_per_epoch for e in v.epochs]
+    rmse = [e.valid.rmse for e in v.epochs]
+    flat = {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse}
+    left, right = st.columns(2)
+    if run.running:
+        with left:
+            live_chart(live_charts.loss_spec(v.steps, v.losses, LIVE_LOSS_POINTS), "tr_live_loss")
+        with right:
+            live_chart(live_charts.rmse_spec(epoch_steps, rmse, flat), "tr_live_rmse")
+    else:
+        left.plotly_chart(plots.loss_figure(v.steps, v.losses, 2000), key="tr_loss")
+        right.plotly_chart(plots.rmse_figure(epoch_steps, rmse, flat), key="tr_rmse")
+
+
 def draw_charts(run: TrainingRun) -> None:
-    """The curves and the factor plots."""
+    """The curves, the factor plot and the planted-genre recovery."""
     v = run.view()
     if not v.steps:
         st.caption("The first steps are on their way...")  # no empty charts to lay out
         return
-    base = run.trainer.baselines
-    epoch_steps = [e.epoch * run.trainer.steps_per_epoch for e in v.epochs]
-    left, right = st.columns(2)
-    live = LIVE_CONFIG if run.running else {}
-    points = LIVE_LOSS_POINTS if run.running else 2000
-    left.plotly_chart(plots.loss_figure(v.steps, v.losses, points), key="tr_loss", config=live)
-    right.plotly_chart(
-        plots.rmse_figure(
-            epoch_steps,
-            [e.valid.rmse for e in v.epochs],
-            {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse},
-        ),
-        key="tr_rmse",
-        config=live,
-    )
+    _curves(run, v)
     which = "users" if st.session_state.get("tr_show_users") else "items"
     left, right = st.columns([3, 2])
     with left:
         _factor_plot(run, v, which)
     with right:
+        if run.running:  # the numbers ride in the charts' titles: fewer elements to redraw
+            if v.planted:
+                live_chart(live_charts.planted_spec(v.planted), "tr_live_planted")
+            return
         if v.planted:
             st.metric(
                 "Planted genres recovered (R²)",
@@ -133,9 +138,10 @@ def draw_charts(run: TrainingRun) -> None:
                 help="How much of the planted item factors a linear map of the learned "
                 "ones explains: 1.0 means the model found the genres.",
             )
-            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted", config=live)
+            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted")
         if v.epochs:
             last = v.epochs[-1]
+            base = run.trainer.baselines
             st.metric(
                 "Validation RMSE",
                 f"{last.valid.rmse:.4f}",
@@ -144,16 +150,13 @@ def draw_charts(run: TrainingRun) -> None:
             )
 
 
-@st.fragment(run_every=PROGRESS_S)
-def _live_progress(run: TrainingRun) -> None:
+@st.fragment(run_every=LIVE_S)
+def _live(run: TrainingRun, draw_plots: bool) -> None:
     draw_progress(run)
     if not run.running:
         st.rerun(scope="app")  # the run ended: redraw the whole page with the results
-
-
-@st.fragment(run_every=CHARTS_S)
-def _live_charts(run: TrainingRun) -> None:
-    draw_charts(run)
+    if draw_plots:
+        draw_charts(run)
 
 
 def view_toggles() -> None:
@@ -164,18 +167,16 @@ def view_toggles() -> None:
         "Draw the plots while training",
         value=True,
         key="tr_live_plots",
-        help="Each redraw costs the browser CPU that training could use: on a small machine, "
-        "turn this off and the plots are drawn once the run stops or ends.",
+        help="The live charts are light canvases, but each redraw still costs the browser "
+        "some CPU that training could use: turn this off and the plots are drawn once the "
+        "run stops or ends.",
     )
 
 
 def live_section(run: TrainingRun) -> None:
-    """Redraw while the run trains (progress often, charts less often); once when not."""
-    live = st.session_state.get("tr_live_plots", True)
+    """Redraw progress and charts together while the run trains; once when it does not."""
     if run.running:
-        _live_progress(run)
-        if live:
-            _live_charts(run)
+        _live(run, st.session_state.get("tr_live_plots", True))
     else:
         draw_progress(run)
         draw_charts(run)

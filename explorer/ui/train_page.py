@@ -6,6 +6,7 @@ import dataclasses
 import threading
 
 import streamlit as st
+import torch
 
 from explorer.devices import available_devices
 from explorer.models import INITS, MODELS
@@ -225,8 +226,13 @@ def _buttons(ratings, config: TrainConfig) -> None:
 
 @st.cache_resource(show_spinner=False)
 def prepare() -> bool:
-    """Start the training worker's fork server (it imports torch, seconds on a small machine)
-    in the background, once per server process, so the first Train starts at once."""
+    """Once per server process: start the training worker's fork server (it imports torch,
+    seconds on a small machine) in the background, so the first Train starts at once; and
+    give the server's own torch one thread."""
+    # The page's torch work is small (a PCA of 400 x 50, the Lookup page's tables): a second
+    # thread gains it nothing, and its OpenMP thread spinning after each call took CPU from
+    # the training worker (server 8% of a core instead of 15%; bench/live_overhead.py).
+    torch.set_num_threads(1)
     threading.Thread(target=warm_up, daemon=True).start()
     return True
 

@@ -5,7 +5,9 @@ import time
 
 import pytest
 
+from explorer import plots
 from tests.e2e.conftest import main_block, shot, wait_idle
+from tests.e2e.test_live_chart import COUNT_COLOUR, rgb
 
 pytestmark = pytest.mark.e2e
 LONG_RUN = "/train?epochs=60&batch_size=64"  # a few seconds: long enough to watch
@@ -44,6 +46,18 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
     rate = (len(seen) - 1) / (seen[-1][0] - seen[0][0]) if len(seen) > 1 else 0.0
     print(f"\nprogress updates seen in the browser: {rate:.1f} per second over {len(seen)} texts")
     assert rate >= 2.0 and steps == sorted(steps) and steps[-1] > steps[0]
+    # while it trains, the charts are canvases: loss, RMSE, item factors, planted genres
+    canvases = main.locator(".live-chart canvas")
+    assert canvases.count() == 4
+    labels = [c.get_attribute("aria-label") for c in canvases.all()]
+    assert labels[0].startswith("Training loss per batch. smoothed loss")
+    assert labels[2].startswith("Item factors, PCA to 2-D") and "points in 6 groups" in labels[2]
+    for c in canvases.all():  # each one has drawn its series
+        assert (
+            c.evaluate(COUNT_COLOUR, rgb(plots.LOOKUP))
+            + c.evaluate(COUNT_COLOUR, rgb(plots.PRODUCT))
+            > 30
+        )
     shot(page, "train_live")
     main.get_by_role("button", name="Stop", exact=True).click()
     main.get_by_text("Stopped: press Resume to go on.").wait_for()
@@ -60,6 +74,7 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
     assert "vs biases only" in delta.inner_text() and "-0." in delta.inner_text()
     main.get_by_text("What it learned").wait_for()
     assert 0.3 < rmse < 1.0
+    assert main.locator(".live-chart").count() == 0  # finished: plotly charts, with hover and click
     shot(page, "train_finished")
     main.get_by_text("Nearest items").scroll_into_view_if_needed()
     shot(page, "train_results")

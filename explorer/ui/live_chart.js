@@ -1,0 +1,262 @@
+// The live view's charts while a model trains: one <canvas> per chart, redrawn in place from
+// a plain spec (explorer/live_charts.py). A plotly redraw cost the browser 100-170 ms a chart
+// on the machines we demo on, which the training worker then lost; this costs a few ms.
+// Specs: {kind: "lines" | "points", title, x_title, y_title, height, y_range, summary,
+//   series: [{name, x, y, color, width, alpha, dash, markers, text}]}. Points with `text`
+//   show it on hover, the way the finished (plotly) chart does.
+
+const FONT = '12px "Source Sans", "Source Sans Pro", sans-serif';
+const TITLE_FONT = '600 14px "Source Sans", "Source Sans Pro", sans-serif';
+const TEXT = "#31333f";
+const MUTED = "#6b6f7b";
+const GRID = "#e6e8ee";
+const PAD = { left: 58, right: 14, top: 34, bottom: 40 };
+const LEGEND_ROW = 20;
+const HOVER_PX = 9;
+
+function niceTicks(lo, hi, count) {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const ticks = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    ticks.push(Number(t.toPrecision(12)));
+  }
+  return ticks;
+}
+
+function label(t) {
+  if (Math.abs(t) >= 1000) return Math.round(t).toLocaleString("en-US");
+  return String(Number(t.toPrecision(4)));
+}
+
+function extent(values, fixed, pad) {
+  if (fixed) return fixed;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (lo === Infinity) return [0, 1];
+  if (hi === lo) return [lo - 0.5, hi + 0.5];
+  const margin = (hi - lo) * pad;
+  return [lo - margin, hi + margin];
+}
+
+function legendRows(g, series, width) {
+  // lay the legend out left to right, wrapping: [[{s, x}], ...]
+  const rows = [[]];
+  let x = PAD.left;
+  for (const s of series) {
+    const w = 22 + g.measureText(s.name).width + 16;
+    if (x + w > width && rows[rows.length - 1].length) {
+      rows.push([]);
+      x = PAD.left;
+    }
+    rows[rows.length - 1].push({ s, x });
+    x += w;
+  }
+  return rows;
+}
+
+function draw(state) {
+  const spec = state.spec;
+  const canvas = state.canvas;
+  const width = Math.max(240, state.root.clientWidth || 600);
+  const height = spec.height;
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+  }
+  canvas.setAttribute("aria-label", `${spec.title}. ${spec.summary || ""}`);
+  const g = canvas.getContext("2d");
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, width, height);
+  g.font = FONT;
+  const named = spec.series.filter((s) => s.name);
+  const rows = legendRows(g, named, width - PAD.right);
+  const plot = {
+    x0: PAD.left,
+    x1: width - PAD.right,
+    y0: PAD.top,
+    y1: height - PAD.bottom - rows.length * LEGEND_ROW,
+  };
+  const points = spec.kind === "points";
+  const [xlo, xhi] = extent(
+    spec.series.flatMap((s) => s.x),
+    spec.x_range,
+    points ? 0.05 : 0,
+  );
+  const [ylo, yhi] = extent(
+    spec.series.flatMap((s) => s.y),
+    spec.y_range,
+    0.05,
+  );
+  const px = (x) => plot.x0 + ((x - xlo) / (xhi - xlo || 1)) * (plot.x1 - plot.x0);
+  const py = (y) => plot.y1 - ((y - ylo) / (yhi - ylo || 1)) * (plot.y1 - plot.y0);
+
+  g.fillStyle = TEXT;
+  g.font = TITLE_FONT;
+  g.textBaseline = "alphabetic";
+  g.textAlign = "left";
+  g.fillText(spec.title, 4, 18);
+  g.font = FONT;
+  g.lineWidth = 1;
+  g.strokeStyle = GRID;
+  g.fillStyle = MUTED;
+  g.textAlign = "right";
+  g.textBaseline = "middle";
+  for (const t of niceTicks(ylo, yhi, 5)) {
+    const y = Math.round(py(t)) + 0.5;
+    g.beginPath();
+    g.moveTo(plot.x0, y);
+    g.lineTo(plot.x1, y);
+    g.stroke();
+    g.fillText(label(t), plot.x0 - 6, y);
+  }
+  g.textAlign = "center";
+  g.textBaseline = "top";
+  for (const t of niceTicks(xlo, xhi, Math.max(2, Math.floor((plot.x1 - plot.x0) / 90)))) {
+    const half = g.measureText(label(t)).width / 2;
+    g.fillText(label(t), Math.min(px(t), width - half - 1), plot.y1 + 5); // never cut off
+  }
+  g.fillText(spec.x_title || "", (plot.x0 + plot.x1) / 2, plot.y1 + 21);
+  g.save();
+  g.translate(13, (plot.y0 + plot.y1) / 2);
+  g.rotate(-Math.PI / 2);
+  g.textBaseline = "middle";
+  g.fillText(spec.y_title || "", 0, 0);
+  g.restore();
+
+  g.save();
+  g.beginPath();
+  g.rect(plot.x0 - 5, plot.y0 - 5, plot.x1 - plot.x0 + 10, plot.y1 - plot.y0 + 10); // whole markers
+  g.clip();
+  const hits = [];
+  for (const s of spec.series) {
+    g.globalAlpha = s.alpha ?? 1;
+    g.strokeStyle = s.color;
+    g.fillStyle = s.color;
+    g.lineWidth = s.width ?? 2;
+    g.setLineDash(s.dash === "dash" ? [6, 4] : s.dash === "dot" ? [2, 3] : []);
+    if (!points) {
+      g.beginPath();
+      let pen = false;
+      for (let i = 0; i < s.x.length; i++) {
+        if (!Number.isFinite(s.y[i])) {
+          pen = false;
+          continue;
+        }
+        if (pen) g.lineTo(px(s.x[i]), py(s.y[i]));
+        else g.moveTo(px(s.x[i]), py(s.y[i]));
+        pen = true;
+      }
+      g.stroke();
+    }
+    if (points || s.markers) {
+      const r = points ? 3.5 : 3;
+      for (let i = 0; i < s.x.length; i++) {
+        if (!Number.isFinite(s.y[i])) continue;
+        const x = px(s.x[i]);
+        const y = py(s.y[i]);
+        g.beginPath();
+        g.arc(x, y, r, 0, 2 * Math.PI);
+        g.fill();
+        if (s.text) hits.push([x, y, s.text[i], s.name]);
+      }
+    }
+  }
+  g.restore();
+  g.globalAlpha = 1;
+  g.setLineDash([]);
+
+  g.textAlign = "left";
+  g.textBaseline = "middle";
+  rows.forEach((row, k) => {
+    const y = height - rows.length * LEGEND_ROW + k * LEGEND_ROW + 6;
+    for (const { s, x } of row) {
+      g.strokeStyle = s.color;
+      g.fillStyle = s.color;
+      g.lineWidth = 2;
+      if (points || s.markers) {
+        g.beginPath();
+        g.arc(x + 9, y, 4, 0, 2 * Math.PI);
+        g.fill();
+      } else {
+        g.setLineDash(s.dash === "dash" ? [6, 4] : s.dash === "dot" ? [2, 3] : []);
+        g.beginPath();
+        g.moveTo(x, y);
+        g.lineTo(x + 18, y);
+        g.stroke();
+        g.setLineDash([]);
+      }
+      g.fillStyle = TEXT;
+      g.fillText(s.name, x + 22, y);
+    }
+  });
+  state.hits = hits;
+  hover(state);
+}
+
+function hover(state) {
+  const tip = state.tip;
+  if (!state.mouse || !state.hits.length) {
+    tip.style.display = "none";
+    return;
+  }
+  const [mx, my] = state.mouse;
+  let best = null;
+  let bestD = HOVER_PX * HOVER_PX;
+  for (const h of state.hits) {
+    const d = (h[0] - mx) ** 2 + (h[1] - my) ** 2;
+    if (d <= bestD) {
+      best = h;
+      bestD = d;
+    }
+  }
+  if (!best) {
+    tip.style.display = "none";
+    return;
+  }
+  tip.textContent = best[3] ? `${best[2]} (${best[3]})` : best[2];
+  tip.style.display = "block";
+  tip.style.left = `${Math.min(best[0] + 10, state.root.clientWidth - tip.offsetWidth - 4)}px`;
+  tip.style.top = `${best[1] - 28}px`;
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  let state = parentElement.__liveChart;
+  if (!state) {
+    const root = document.createElement("div");
+    root.className = "live-chart";
+    const canvas = document.createElement("canvas");
+    canvas.setAttribute("role", "img");
+    const tip = document.createElement("div");
+    tip.className = "live-chart-tip";
+    root.append(canvas, tip);
+    parentElement.appendChild(root);
+    state = { root, canvas, tip, hits: [], mouse: null, spec: data };
+    canvas.addEventListener("mousemove", (e) => {
+      const box = canvas.getBoundingClientRect();
+      state.mouse = [e.clientX - box.left, e.clientY - box.top];
+      hover(state);
+    });
+    canvas.addEventListener("mouseleave", () => {
+      state.mouse = null;
+      hover(state);
+    });
+    state.resize = new ResizeObserver(() => draw(state));
+    state.resize.observe(root);
+    parentElement.__liveChart = state;
+  }
+  state.spec = data;
+  draw(state);
+}
