@@ -202,15 +202,18 @@ function draw(state) {
     }
   });
   state.hits = hits;
-  hover(state);
+  hover(state, false);
+  const picked = state.tip.style.display === "block" && hits.find((h) => h[2] === state.picked);
+  if (picked) {
+    g.strokeStyle = TEXT; // ring the point whose title is shown
+    g.lineWidth = 1.5;
+    g.beginPath();
+    g.arc(picked[0], picked[1], 6, 0, 2 * Math.PI);
+    g.stroke();
+  }
 }
 
-function hover(state) {
-  const tip = state.tip;
-  if (!state.mouse || !state.hits.length) {
-    tip.style.display = "none";
-    return;
-  }
+function nearest(state) {
   const [mx, my] = state.mouse;
   let best = null;
   let bestD = HOVER_PX * HOVER_PX;
@@ -221,14 +224,24 @@ function hover(state) {
       bestD = d;
     }
   }
-  if (!best) {
+  return best;
+}
+
+// A moved mouse picks the nearest point; a redraw keeps showing the point picked, wherever it
+// has moved to, so a title stays readable while the factors learn.
+function hover(state, moved) {
+  const tip = state.tip;
+  if (moved) state.picked = state.mouse ? nearest(state)?.[2] ?? null : null;
+  const hit = state.picked === null ? null : state.hits.find((h) => h[2] === state.picked);
+  if (!hit) {
     tip.style.display = "none";
     return;
   }
-  tip.textContent = best[3] ? `${best[2]} (${best[3]})` : best[2];
+  const [x, y, text, group] = hit; // the group once: a title may already name it
+  tip.textContent = group && !text.includes(group) ? `${text} (${group})` : text;
   tip.style.display = "block";
-  tip.style.left = `${Math.min(best[0] + 10, state.root.clientWidth - tip.offsetWidth - 4)}px`;
-  tip.style.top = `${best[1] - 28}px`;
+  tip.style.left = `${Math.min(x + 10, state.root.clientWidth - tip.offsetWidth - 4)}px`;
+  tip.style.top = `${y - 28}px`;
 }
 
 export default function (component) {
@@ -243,15 +256,18 @@ export default function (component) {
     tip.className = "live-chart-tip";
     root.append(canvas, tip);
     parentElement.appendChild(root);
-    state = { root, canvas, tip, hits: [], mouse: null, spec: data };
+    state = { root, canvas, tip, hits: [], mouse: null, picked: null, spec: data };
     canvas.addEventListener("mousemove", (e) => {
       const box = canvas.getBoundingClientRect();
       state.mouse = [e.clientX - box.left, e.clientY - box.top];
-      hover(state);
+      const before = state.picked;
+      hover(state, true);
+      if (state.picked !== before) draw(state); // move the ring
     });
     canvas.addEventListener("mouseleave", () => {
       state.mouse = null;
-      hover(state);
+      hover(state, true);
+      draw(state);
     });
     state.resize = new ResizeObserver(() => draw(state));
     state.resize.observe(root);

@@ -1,6 +1,8 @@
 """The live view's canvas chart in a real browser: it draws, labels itself and shows names on
 hover, as the finished plotly chart does."""
 
+import time
+
 import pytest
 
 from bench.browser import streamlit_server
@@ -54,11 +56,41 @@ def test_each_chart_draws_its_series_in_their_colours(chart_page):
 def test_hovering_a_point_shows_its_name_and_group(chart_page):
     items = chart_page.locator("canvas").first
     hits = items.evaluate(HITS)
-    assert sorted(h[2] for h in hits) == ["Alpha", "Beta", "Delta", "Gamma"]
+    assert sorted(h[2] for h in hits) == ["Alpha", "Beta", "Delta (Comedy)", "Gamma"]
     box = items.bounding_box()
     tip = chart_page.locator(".live-chart-tip").first
-    for x, y, name, group in hits:
+    shown = {}
+    for x, y, name, _ in hits:
         chart_page.mouse.move(box["x"] + x + 2, box["y"] + y - 1)
-        assert tip.inner_text() == f"{name} ({group})" and tip.is_visible()
+        assert tip.is_visible()
+        shown[name] = tip.inner_text()
+    assert shown == {  # the group once: a title that names it already is not repeated
+        "Alpha": "Alpha (Drama)",
+        "Beta": "Beta (Comedy)",
+        "Gamma": "Gamma (Drama)",
+        "Delta (Comedy)": "Delta (Comedy)",
+    }
     chart_page.mouse.move(box["x"] + 5, box["y"] + 5)  # the title, far from every point
     assert not tip.is_visible()
+
+
+def test_the_title_follows_the_point_picked_while_the_factors_move(chart_page):
+    moving = chart_page.locator("canvas").nth(2)
+    moving.scroll_into_view_if_needed()
+    box = moving.bounding_box()
+    tip = chart_page.locator(".live-chart-tip").nth(2)
+
+    def alpha():
+        return next(h for h in moving.evaluate(HITS) if h[2] == "Alpha")
+
+    x, y, _, _ = alpha()
+    chart_page.mouse.move(box["x"] + x, box["y"] + y)
+    assert tip.inner_text() == "Alpha (Drama)"
+    left = tip.bounding_box()["x"]
+    deadline = time.monotonic() + 5
+    while alpha()[0] == x and time.monotonic() < deadline:
+        time.sleep(0.05)  # the next rerun moves Alpha away from the still mouse
+    chart_page.wait_for_timeout(50)
+    assert abs(alpha()[0] - x) > 3 * 9  # far beyond the hover radius
+    assert tip.is_visible() and tip.inner_text() == "Alpha (Drama)"
+    assert abs(tip.bounding_box()["x"] - left) > 20  # it moved with the point
