@@ -19,7 +19,7 @@ from explorer.ui.live_chart import live_chart
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
 LIVE_POINTS = 400  # while training: enough to see the genres part, a small message to send
 LIVE_LOSS_POINTS = 300  # points of each loss curve while training
-LIVE_S = 0.4  # the live view redraws progress and charts together, 2.5 times a second:
+LIVE_S = 0.35  # the live view redraws progress and charts together, ~2.9 times a second:
 # at least twice a second (the e2e test), and each rerun costs the browser CPU that the
 # training worker shares on a small machine (bench/live_overhead.py)
 
