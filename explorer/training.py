@@ -23,9 +23,16 @@ from explorer.devices import DEVICES, resolve_device
 from explorer.events import BatchEvent, EndEvent, EpochEvent, Event, SnapshotEvent
 from explorer.fast_step import AdamStep, SparseAdamStep, analytic_grads, analytic_row_grads
 from explorer.models import INITS, MODELS, make_model
+from explorer.optimizers import (
+    OPTIMIZERS,
+    SCHEDULES,
+    make_optimizer,
+    make_scheduler,
+    param_groups,
+)
 
-OPTIMIZERS = ("AdamW", "Adam", "SGD", "SparseAdam")
-SCHEDULES = ("one_cycle", "constant")
+__all__ = ["OPTIMIZERS", "SCHEDULES", "TrainConfig", "Trainer", "make_split"]
+
 EVAL_CHUNK = 1_000_000  # validation rows scored at once, to bound memory on 10M sets
 
 
@@ -91,30 +98,6 @@ def make_split(ratings: Ratings, config: TrainConfig) -> Split:
     return random_split(ratings, config.valid_pct, config.seed)
 
 
-def _param_groups(config: TrainConfig, model) -> list[dict]:
-    """Factor tables with wd; bias tables with bias_wd (tuned: biases fit best undecayed)."""
-    factors = [model.user_factors.weight, model.item_factors.weight]
-    if not hasattr(model, "user_bias") or config.bias_wd is None or config.bias_wd == config.wd:
-        return [{"params": [e.weight for e in model.embeddings()]}]
-    biases = [model.user_bias.weight, model.item_bias.weight]
-    return [{"params": factors}, {"params": biases, "weight_decay": config.bias_wd}]
-
-
-def _make_optimizer(config: TrainConfig, params: list[dict], device: torch.device):
-    fused = device.type in ("cpu", "cuda")  # one kernel for the whole update
-    if config.optimizer == "AdamW":
-        return torch.optim.AdamW(
-            params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=config.wd, fused=fused
-        )
-    if config.optimizer == "Adam":
-        return torch.optim.Adam(
-            params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=config.wd, fused=fused
-        )
-    if config.optimizer == "SGD":
-        return torch.optim.SGD(params, lr=config.lr, momentum=0.9, weight_decay=config.wd)
-    return torch.optim.SparseAdam(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5)
-
-
 class Trainer:
     """Holds a model, its optimizer and its place in the schedule; `run()` trains from there.
 
@@ -176,20 +159,11 @@ class Trainer:
             for p in self.params:
                 p.grad = self.grad_buffer[start : start + p.numel()].view_as(p)
                 start += p.numel()
-        self.optimizer = _make_optimizer(config, _param_groups(config, self.model), dev)
+        self.optimizer = make_optimizer(config, param_groups(config, self.model), dev)
         self.fused = bool(self.optimizer.param_groups[0].get("fused"))
         # SparseAdam's fast path: row gradients straight into a lazy update, O(batch) a step
         self.sparse_step = SparseAdamStep(self.optimizer) if sparse and config.fast_step else None
-        if config.schedule == "one_cycle":  # fastai's fit_one_cycle settings
-            self.scheduler = torch.optim.lr_scheduler.OneCycleLR(
-                self.optimizer,
-                max_lr=config.lr,
-                total_steps=self.total_steps,
-                pct_start=0.25,
-                div_factor=25.0,
-                final_div_factor=1e5,
-                cycle_momentum=config.optimizer != "SGD",
-            )
+        self.scheduler = make_scheduler(config, self.optimizer, self.total_steps)
 
     @property
     def done(self) -> bool:

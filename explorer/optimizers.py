@@ -1,0 +1,54 @@
+"""The optimizer and the schedule a TrainConfig asks for, with fastai's settings.
+
+fastai's Adam(W) uses betas (0.9, 0.99) and eps 1e-5, and `fit_one_cycle` warms up for a
+quarter of the steps from lr/25 and anneals to lr/(25 * 1e5), cycling the momentum.
+"""
+
+from __future__ import annotations
+
+import torch
+
+OPTIMIZERS = ("AdamW", "Adam", "SGD", "SparseAdam")
+SCHEDULES = ("one_cycle", "constant")
+
+
+def param_groups(config, model) -> list[dict]:
+    """Factor tables with wd; bias tables with bias_wd (tuned: biases fit best undecayed)."""
+    factors = [model.user_factors.weight, model.item_factors.weight]
+    if not hasattr(model, "user_bias") or config.bias_wd is None or config.bias_wd == config.wd:
+        return [{"params": [e.weight for e in model.embeddings()]}]
+    biases = [model.user_bias.weight, model.item_bias.weight]
+    return [{"params": factors}, {"params": biases, "weight_decay": config.bias_wd}]
+
+
+def make_optimizer(config, params: list[dict], device: torch.device) -> torch.optim.Optimizer:
+    """torch's own optimizer for `config.optimizer`, fused (one kernel) where torch has one."""
+    fused = device.type in ("cpu", "cuda")
+    if config.optimizer == "AdamW":
+        return torch.optim.AdamW(
+            params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=config.wd, fused=fused
+        )
+    if config.optimizer == "Adam":
+        return torch.optim.Adam(
+            params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=config.wd, fused=fused
+        )
+    if config.optimizer == "SGD":
+        return torch.optim.SGD(params, lr=config.lr, momentum=0.9, weight_decay=config.wd)
+    return torch.optim.SparseAdam(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5)
+
+
+def make_scheduler(
+    config, optimizer: torch.optim.Optimizer, total_steps: int
+) -> torch.optim.lr_scheduler.LRScheduler | None:
+    """fastai's one-cycle for `schedule="one_cycle"`; None for a constant rate."""
+    if config.schedule != "one_cycle":
+        return None
+    return torch.optim.lr_scheduler.OneCycleLR(
+        optimizer,
+        max_lr=config.lr,
+        total_steps=total_steps,
+        pct_start=0.25,
+        div_factor=25.0,
+        final_div_factor=1e5,
+        cycle_momentum=config.optimizer != "SGD",
+    )
