@@ -91,9 +91,8 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
         st.plotly_chart(fig, key="tr_user_factors")
 
 
-def draw_progress(run: TrainingRun) -> None:
+def draw_progress(run: TrainingRun, v: RunView) -> None:
     """The progress bar and the run's status."""
-    v = run.view()
     st.progress(min(1.0, v.progress), text=progress_text(v, run.config.epochs))
     _status(v)
 
@@ -115,9 +114,8 @@ def _curves(run: TrainingRun, v: RunView) -> None:
         right.plotly_chart(plots.rmse_figure(epoch_steps, rmse, flat), key="tr_rmse")
 
 
-def draw_charts(run: TrainingRun) -> None:
+def draw_charts(run: TrainingRun, v: RunView) -> None:
     """The curves, the factor plot and the planted-genre recovery."""
-    v = run.view()
     if not v.steps:
         st.caption("The first steps are on their way...")  # no empty charts to lay out
         return
@@ -152,11 +150,12 @@ def draw_charts(run: TrainingRun) -> None:
 
 @st.fragment(run_every=LIVE_S)
 def _live(run: TrainingRun, draw_plots: bool) -> None:
-    draw_progress(run)
+    v = run.view()  # one consistent moment for the text and the charts
+    draw_progress(run, v)
     if not run.running:
         st.rerun(scope="app")  # the run ended: redraw the whole page with the results
     if draw_plots:
-        draw_charts(run)
+        draw_charts(run, v)
 
 
 def view_toggles() -> None:
@@ -178,5 +177,6 @@ def live_section(run: TrainingRun) -> None:
     if run.running:
         _live(run, st.session_state.get("tr_live_plots", True))
     else:
-        draw_progress(run)
-        draw_charts(run)
+        v = run.view()
+        draw_progress(run, v)
+        draw_charts(run, v)
