@@ -119,7 +119,9 @@ def _upload_section() -> None:
 
 def data_section() -> Ratings:
     """Draw the data chooser and the summary; return the session's current data."""
-    with st.expander("Data", expanded=DATA_KEY not in st.session_state):
+    # closed, and the same on every run: an `expanded` that changes between runs (say, open
+    # until data is loaded) closes the expander under the user's hands at the next rerun
+    with st.expander("Data", expanded=False):
         source = st.radio("Source", SOURCES, horizontal=True, key="tr_source")
         if source == SOURCES[0]:
             c1, c2, c3 = st.columns(3)

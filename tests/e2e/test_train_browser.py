@@ -144,3 +144,19 @@ def test_two_sessions_train_at_once_and_stay_independent(server, browser):
     assert results[0] != results[1]  # each session trained its own model with its own seed
     for pg in pages:
         pg.context.close()
+
+
+def test_the_data_chooser_stays_open_while_the_settings_change(server, page):
+    page.goto(server + "/train")
+    main = main_block(page)
+    main.get_by_role("button", name="Train", exact=True).wait_for()
+    wait_idle(page)
+    choice = main.get_by_text("MovieLens 100k", exact=True)
+    assert not choice.is_visible()  # closed at first: the summary below says what is loaded
+    main.get_by_text("Data", exact=True).click()
+    choice.wait_for(state="visible")
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Increment").first.click()
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert "n_factors=51" in page.url  # the change made its rerun
+    assert choice.is_visible()  # and the chooser the user opened is still open
