@@ -8,6 +8,21 @@ import torch.nn.functional as F
 from explorer.models import sigmoid_range
 
 
+def smooth(
+    values: list[float], beta: float = 0.9, last: float = 0.0, count: int = 0
+) -> list[float]:
+    """fastai's smoothed loss: a debiased exponential moving average.
+
+    To go on with a series already smoothed, pass its last smoothed value and its length: the
+    result is then the same as smoothing the whole series again, at the cost of the new part.
+    """
+    out, avg = [], last * (1 - beta**count)
+    for i, v in enumerate(values, start=count + 1):
+        avg = beta * avg + (1 - beta) * v
+        out.append(avg / (1 - beta**i))
+    return out
+
+
 def pca_2d(x: torch.Tensor) -> torch.Tensor:
     """Project (n, k) rows on their first two principal components: (n, 2).
 

@@ -78,14 +78,15 @@ def chart(
         y_title=y_title,
         height=height,
         y_range=list(y_range) if y_range else None,
-        x_range=None,
         summary=summary,
     )
 
 
-def loss_spec(steps: list[int], losses: list[float], max_points: int) -> dict:
+def loss_spec(
+    steps: list[int], losses: list[float], max_points: int, smoothed: list[float] | None = None
+) -> dict:
     """Training loss per batch, raw and smoothed: `plots.loss_figure` on a canvas."""
-    steps, losses, smoothed = plots.thinned_loss(steps, losses, max_points)
+    steps, losses, smoothed = plots.thinned_loss(steps, losses, max_points, smoothed)
     return chart(
         "lines",
         "Training loss per batch",

@@ -8,6 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
+from explorer.analysis import smooth
+
 # --- theme: every colour the app draws with -------------------------------------------------
 LOOKUP = "#1f77b4"  # the Embedding path
 PRODUCT = "#d62728"  # the one-hot x Linear path
@@ -131,21 +133,12 @@ def sweep_figure(
     )
 
 
-def smooth(values: Sequence[float], beta: float = 0.9) -> list[float]:
-    """fastai's smoothed loss: a debiased exponential moving average."""
-    out, avg = [], 0.0
-    for i, v in enumerate(values, start=1):
-        avg = beta * avg + (1 - beta) * v
-        out.append(avg / (1 - beta**i))
-    return out
-
-
 def thinned_loss(
-    steps: list[int], losses: list[float], max_points: int
+    steps: list[int], losses: list[float], max_points: int, smoothed: list[float] | None = None
 ) -> tuple[list[int], list[float], list[float]]:
     """(steps, losses, smoothed), every k-th point so at most max_points are drawn; smoothed
-    over all of them first."""
-    smoothed = smooth(losses)
+    over all of them first (or given: a TrainingRun keeps it as the losses arrive)."""
+    smoothed = smooth(losses) if smoothed is None else smoothed
     if len(steps) <= max_points:
         return steps, losses, smoothed
     k = -(-len(steps) // max_points)
@@ -161,9 +154,14 @@ def label_groups(labels: Sequence[str]) -> list[tuple[str, str, np.ndarray]]:
     ]
 
 
-def loss_figure(steps: list[int], losses: list[float], max_points: int = 500) -> go.Figure:
+def loss_figure(
+    steps: list[int],
+    losses: list[float],
+    max_points: int = 500,
+    smoothed: list[float] | None = None,
+) -> go.Figure:
     """Training loss per batch, raw and smoothed."""
-    steps, losses, smoothed = thinned_loss(steps, losses, max_points)
+    steps, losses, smoothed = thinned_loss(steps, losses, max_points, smoothed)
     data = [
         go.Scatter(
             x=steps,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from explorer.analysis import planted_match
+from explorer.analysis import planted_match, smooth
 from explorer.datasets import Ratings, Split
 from explorer.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
 from explorer.training import TrainConfig, Trainer
@@ -118,6 +118,7 @@ class RunView:
     message: str
     steps: list[int]
     losses: list[float]
+    smoothed: list[float]  # the losses' debiased moving average, as fastai's Recorder keeps
     epochs: list[EpochEvent]
     snapshot: SnapshotEvent | None
     planted: list[tuple[int, float]]  # (step, R^2 of the planted item factors)
@@ -157,6 +158,7 @@ class TrainingRun:
         self._status, self._message = "ready", "Ready: press Train."
         self._steps: list[int] = []
         self._losses: list[float] = []
+        self._smoothed: list[float] = []  # kept as losses arrive, not redone at each redraw
         self._epochs: list[EpochEvent] = []
         self._snapshot: SnapshotEvent | None = None
         self._planted: list[tuple[int, float]] = []
@@ -258,6 +260,8 @@ class TrainingRun:
             if isinstance(event, BatchEvent):
                 self._steps.extend(event.steps)
                 self._losses.extend(event.losses)
+                last = self._smoothed[-1] if self._smoothed else 0.0
+                self._smoothed.extend(smooth(event.losses, last=last, count=len(self._smoothed)))
                 self._lr = event.lr
                 self.trainer.global_step = event.steps[-1]
                 done = event.steps[-1] - self._segment_step
@@ -289,6 +293,7 @@ class TrainingRun:
                 message=self._message,
                 steps=list(self._steps),
                 losses=list(self._losses),
+                smoothed=list(self._smoothed),
                 epochs=list(self._epochs),
                 snapshot=self._snapshot,
                 planted=list(self._planted),

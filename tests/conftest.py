@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from explorer.synthetic import synthetic_ratings
 
@@ -49,3 +50,14 @@ def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
         for f in sorted(folder.iterdir()):
             z.write(f, prefix + f.name)
     return target
+
+
+def ema_oracle(values: list[float], beta: float = 0.9) -> torch.Tensor:
+    """fastai's debiased moving average, written with torch ops as the oracle."""
+    v = torch.tensor(values, dtype=torch.float64)
+    i = torch.arange(len(v), dtype=torch.float64)
+    out = []
+    for t in range(len(v)):  # avg_t = sum_j (1-beta) beta^(t-j) v_j, then / (1 - beta^(t+1))
+        w = (1 - beta) * beta ** (t - i[: t + 1])
+        out.append((w * v[: t + 1]).sum() / (1 - beta ** (t + 1)))
+    return torch.stack(out)

@@ -10,9 +10,11 @@ from explorer.analysis import (
     planted_match,
     predict_items,
     recommend,
+    smooth,
 )
 from explorer.synthetic import GENRES, synthetic_ratings
 from explorer.training import TrainConfig, Trainer
+from tests.conftest import ema_oracle
 
 
 def test_pca_matches_svd_up_to_sign_and_is_sign_stable():
@@ -87,3 +89,12 @@ def test_trained_model_on_planted_data_reads_right():
     assert sum(r.item_genres[i] == genre for i, _ in recs) >= 7
     with pytest.raises(ValueError, match="at least one"):
         fold_in_user({}, itf, ib, m.y_range)
+
+
+def test_smooth_goes_on_from_a_series_already_smoothed():
+    values = torch.rand(40, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
+    head = smooth(values[:25].tolist())
+    tail = smooth(values[25:].tolist(), last=head[-1], count=25)
+    torch.testing.assert_close(
+        torch.tensor(head + tail, dtype=torch.float64), ema_oracle(values.tolist())
+    )

@@ -7,17 +7,7 @@ import pytest
 import torch
 
 from explorer import live_charts, plots
-
-
-def ema_oracle(values: list[float], beta: float = 0.9) -> torch.Tensor:
-    """fastai's debiased moving average, written with torch ops as the oracle."""
-    v = torch.tensor(values, dtype=torch.float64)
-    i = torch.arange(len(v), dtype=torch.float64)
-    out = []
-    for t in range(len(v)):  # avg_t = sum_j (1-beta) beta^(t-j) v_j, then / (1 - beta^(t+1))
-        w = (1 - beta) * beta ** (t - i[: t + 1])
-        out.append((w * v[: t + 1]).sum() / (1 - beta ** (t + 1)))
-    return torch.stack(out)
+from tests.conftest import ema_oracle
 
 
 def sent(spec: dict) -> dict:

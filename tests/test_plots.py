@@ -3,7 +3,7 @@
 import torch
 
 from explorer import plots
-from tests.test_live_charts import ema_oracle
+from tests.conftest import ema_oracle
 
 
 def test_smooth_is_fastais_debiased_moving_average():

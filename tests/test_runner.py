@@ -4,6 +4,7 @@ import torch
 
 from explorer.runner import TrainingRun
 from explorer.training import TrainConfig
+from tests.conftest import ema_oracle
 
 
 def wait(run, cond, timeout=30):
@@ -33,6 +34,10 @@ def test_stopped_from_another_thread_keeps_its_history_and_resumes(tiny):
     run.join(10)
     after = run.view()
     assert after.losses[: len(v.losses)] == v.losses
+    # the smoothed loss, kept batch by batch across the stop, is fastai's over all the losses
+    torch.testing.assert_close(
+        torch.tensor(after.smoothed, dtype=torch.float64), ema_oracle(after.losses)
+    )
 
 
 def test_a_finished_run_reports_epochs_and_cannot_restart(tiny):

@@ -91,7 +91,7 @@ function draw(state) {
   const points = spec.kind === "points";
   const [xlo, xhi] = extent(
     spec.series.flatMap((s) => s.x),
-    spec.x_range,
+    null,
     points ? 0.05 : 0,
   );
   const [ylo, yhi] = extent(

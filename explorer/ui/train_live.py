@@ -106,11 +106,12 @@ def _curves(run: TrainingRun, v: RunView) -> None:
     left, right = st.columns(2)
     if run.running:
         with left:
-            live_chart(live_charts.loss_spec(v.steps, v.losses, LIVE_LOSS_POINTS), "tr_live_loss")
+            spec = live_charts.loss_spec(v.steps, v.losses, LIVE_LOSS_POINTS, v.smoothed)
+            live_chart(spec, "tr_live_loss")
         with right:
             live_chart(live_charts.rmse_spec(epoch_steps, rmse, flat), "tr_live_rmse")
     else:
-        left.plotly_chart(plots.loss_figure(v.steps, v.losses, 2000), key="tr_loss")
+        left.plotly_chart(plots.loss_figure(v.steps, v.losses, 2000, v.smoothed), key="tr_loss")
         right.plotly_chart(plots.rmse_figure(epoch_steps, rmse, flat), key="tr_rmse")
 
 
