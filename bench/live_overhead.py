@@ -18,9 +18,9 @@ import statistics
 import time
 
 from bench.browser import chromium, streamlit_server
-from explorer.runner import TrainingRun, warm_up
-from explorer.synthetic import synthetic_ratings
-from explorer.training import TrainConfig
+from explorer.data.synthetic import synthetic_ratings
+from explorer.train.runner import TrainingRun, warm_up
+from explorer.train.trainer import TrainConfig
 
 PLOTS_AFTER_TRAINING = 4  # loss, RMSE, item factors, planted genres
 

@@ -2,7 +2,7 @@
 
     python -m bench.lookup_speed [--device cpu|cuda] [--repeats 7]
 
-Both paths are timed alternately in one run (explorer.cost.time_paths), so the machine's
+Both paths are timed alternately in one run (explorer.lookup.cost.time_paths), so the machine's
 noise hits them alike; the table prints their ratio.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from explorer.cost import time_paths
+from explorer.lookup.cost import time_paths
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 

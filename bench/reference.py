@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from explorer.baselines import metrics
-from explorer.models import make_model
+from explorer.train.baselines import metrics
+from explorer.train.models import make_model
 
 
 def reference_run(

@@ -27,11 +27,11 @@ from pathlib import Path
 import torch
 
 from bench.reference import reference_run
-from explorer.datasets import official_split
-from explorer.events import EpochEvent
-from explorer.movielens import read_movielens
-from explorer.synthetic import synthetic_ratings
-from explorer.training import TrainConfig, Trainer
+from explorer.data.movielens import read_movielens
+from explorer.data.ratings import official_split
+from explorer.data.synthetic import synthetic_ratings
+from explorer.train.events import EpochEvent
+from explorer.train.trainer import TrainConfig, Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 ML100K = ROOT.parent / "shared" / "data" / "ml-100k"

@@ -16,10 +16,10 @@ from pathlib import Path
 import torch
 
 from bench.train_speed import ML100K
-from explorer.datasets import Split, official_split
-from explorer.events import EpochEvent
-from explorer.movielens import read_movielens
-from explorer.training import TrainConfig, Trainer
+from explorer.data.movielens import read_movielens
+from explorer.data.ratings import Split, official_split
+from explorer.train.events import EpochEvent
+from explorer.train.trainer import TrainConfig, Trainer
 
 GRID = dict(lr=(4e-3, 6e-3), wd=(0.1, 0.2, 0.3), epochs=(5, 6), bias_wd=(0.0, None))
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from explorer.datasets import Ratings
-from explorer.events import EndEvent, EpochEvent
-from explorer.export import projector_tsv, save_checkpoint
-from explorer.movielens import ML100K_SPLITS, read_movielens
-from explorer.params import parse_value
-from explorer.synthetic import synthetic_ratings
-from explorer.training import TrainConfig, Trainer
+from explorer.data.movielens import ML100K_SPLITS, read_movielens
+from explorer.data.ratings import Ratings
+from explorer.data.synthetic import synthetic_ratings
+from explorer.train.events import EndEvent, EpochEvent
+from explorer.train.trainer import TrainConfig, Trainer
+from explorer.view.export import projector_tsv, save_checkpoint
+from explorer.view.links import parse_value
 
 
 def load_data(args: argparse.Namespace) -> Ratings:
@@ -24,7 +24,7 @@ def load_data(args: argparse.Namespace) -> Ratings:
     if args.data == "synthetic":
         return synthetic_ratings(args.n_ratings, seed=args.data_seed)
     if args.data == "ml-100k":
-        from explorer.download import download_ml100k, find_ml100k
+        from explorer.data.download import download_ml100k, find_ml100k
 
         return read_movielens(find_ml100k() or download_ml100k(progressbar=True), args.split)
     return read_movielens(Path(args.data), args.split)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.synthetic import synthetic_ratings
+from explorer.data.synthetic import synthetic_ratings
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from pathlib import Path
 import torch
 
 from explorer.__main__ import main
-from explorer.export import load_checkpoint
+from explorer.view.export import load_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,5 +22,5 @@ _component = st.components.v2.component(
 
 
 def live_chart(spec: dict, key: str) -> None:
-    """Draw one spec from `explorer.live_charts` (a canvas, redrawn in place on each rerun)."""
+    """Draw one spec from `explorer.view.live_charts` (a canvas, redrawn in place on each rerun)."""
     _component(data=spec, key=key)

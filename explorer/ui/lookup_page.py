@@ -7,11 +7,11 @@ import dataclasses
 import streamlit as st
 import torch
 
-from explorer import plots
-from explorer.lookup import LookupResult, compare
-from explorer.lookup_config import DTYPES, INITS, LookupConfig
+from explorer.lookup.compare import LookupResult, compare
+from explorer.lookup.config import DTYPES, INITS, LookupConfig
 from explorer.ui import lookup_sections
 from explorer.ui.widgets import keep_config, seed_widget, show_error, stored_config
+from explorer.view import figures
 
 P = "lk_"  # widget key prefix of this page
 MAX_HEATMAP_CELLS = 20_000  # above this a heatmap is skipped: the browser would crawl
@@ -110,7 +110,7 @@ def _heatmap(matrix: torch.Tensor, title: str, key: str, x: str, y: str, **kw) -
             "batch to see it."
         )
         return
-    st.plotly_chart(plots.heatmap_figure(matrix, title, x, y, **kw), key=key)
+    st.plotly_chart(figures.heatmap_figure(matrix, title, x, y, **kw), key=key)
 
 
 def _verdict(result: LookupResult) -> None:

@@ -8,13 +8,13 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from explorer import plots
-from explorer.bags import bag_compare
-from explorer.cost import lookup_cost, one_hot_cost, sweep
-from explorer.devices import available_devices
-from explorer.lookup import LookupResult
-from explorer.lookup_config import DTYPES, LookupConfig, format_bytes, parse_indices
-from explorer.snippet import lookup_snippet
+from explorer.lookup.bags import bag_compare
+from explorer.lookup.compare import LookupResult
+from explorer.lookup.config import DTYPES, LookupConfig, format_bytes, parse_indices
+from explorer.lookup.cost import lookup_cost, one_hot_cost, sweep
+from explorer.lookup.snippet import lookup_snippet
+from explorer.train.devices import available_devices
+from explorer.view import figures
 
 
 def _ok(flag: bool | None, diff: float | None) -> str:
@@ -172,7 +172,7 @@ def cost_section(config: LookupConfig, batch: int | None = None) -> None:
         if "lk_sweep" in st.session_state:
             what_s, pts = st.session_state["lk_sweep"]
             st.plotly_chart(
-                plots.sweep_figure(
+                figures.sweep_figure(
                     [p.n for p in pts],
                     [p.lookup_s for p in pts],
                     [p.one_hot_s for p in pts],

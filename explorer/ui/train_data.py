@@ -11,13 +11,19 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from explorer import plots
-from explorer.csvfile import Roles, check_columns, infer_roles, ratings_from_csv, read_csv_frame
-from explorer.datasets import Ratings
-from explorer.download import DATA_DIR, download_ml100k, find_ml100k
-from explorer.movielens import ML100K_SPLITS, read_movielens
-from explorer.synthetic import MAX_RATINGS, synthetic_ratings
+from explorer.data.csvfile import (
+    Roles,
+    check_columns,
+    infer_roles,
+    ratings_from_csv,
+    read_csv_frame,
+)
+from explorer.data.download import DATA_DIR, download_ml100k, find_ml100k
+from explorer.data.movielens import ML100K_SPLITS, read_movielens
+from explorer.data.ratings import Ratings
+from explorer.data.synthetic import MAX_RATINGS, synthetic_ratings
 from explorer.ui.widgets import show_error
+from explorer.view import figures
 
 DATA_KEY = "tr_data"
 SOURCES = ("Built-in synthetic", "MovieLens 100k", "MovieLens folder or zip", "Upload a CSV")
@@ -195,7 +201,7 @@ def summary(ratings: Ratings) -> None:
         st.caption(note)
     with st.expander("Ratings histogram and the most rated items"):
         left, right = st.columns(2)
-        left.plotly_chart(plots.histogram_figure(ratings.ratings), key="tr_hist")
+        left.plotly_chart(figures.histogram_figure(ratings.ratings), key="tr_hist")
         counts = ratings.item_counts
         top = counts.topk(min(10, len(counts)))
         right.dataframe(

@@ -11,10 +11,10 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from explorer import live_charts, plots
-from explorer.analysis import pca_2d
-from explorer.runner import RunView, TrainingRun
+from explorer.train.runner import RunView, TrainingRun
 from explorer.ui.live_chart import live_chart
+from explorer.view import live_charts, train_figures
+from explorer.view.analysis import pca_2d
 
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
 LIVE_POINTS = 400  # while training: enough to see the genres part, a small message to send
@@ -68,7 +68,7 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
         if run.running:
             live_chart(live_charts.factor_spec(coords, labels, names, title), "tr_live_items")
             return
-        fig = plots.factor_figure(
+        fig = train_figures.factor_figure(
             coords, labels, names, idx.tolist(), title, st.session_state.get("tr_item")
         )
         event = st.plotly_chart(
@@ -87,7 +87,7 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
     if run.running:
         live_chart(live_charts.factor_spec(coords, ["user"] * n, names, title), "tr_live_users")
     else:
-        fig = plots.factor_figure(coords, ["user"] * n, names, list(range(n)), title)
+        fig = train_figures.factor_figure(coords, ["user"] * n, names, list(range(n)), title)
         st.plotly_chart(fig, key="tr_user_factors")
 
 
@@ -111,8 +111,10 @@ def _curves(run: TrainingRun, v: RunView) -> None:
         with right:
             live_chart(live_charts.rmse_spec(epoch_steps, rmse, flat), "tr_live_rmse")
     else:
-        left.plotly_chart(plots.loss_figure(v.steps, v.losses, 2000, v.smoothed), key="tr_loss")
-        right.plotly_chart(plots.rmse_figure(epoch_steps, rmse, flat), key="tr_rmse")
+        left.plotly_chart(
+            train_figures.loss_figure(v.steps, v.losses, 2000, v.smoothed), key="tr_loss"
+        )
+        right.plotly_chart(train_figures.rmse_figure(epoch_steps, rmse, flat), key="tr_rmse")
 
 
 def draw_charts(run: TrainingRun, v: RunView) -> None:
@@ -137,7 +139,7 @@ def draw_charts(run: TrainingRun, v: RunView) -> None:
                 help="How much of the planted item factors a linear map of the learned "
                 "ones explains: 1.0 means the model found the genres.",
             )
-            st.plotly_chart(plots.planted_figure(v.planted), key="tr_planted")
+            st.plotly_chart(train_figures.planted_figure(v.planted), key="tr_planted")
         if v.epochs:
             last = v.epochs[-1]
             base = run.trainer.baselines

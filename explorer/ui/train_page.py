@@ -8,10 +8,10 @@ import threading
 import streamlit as st
 import torch
 
-from explorer.devices import available_devices
-from explorer.models import INITS, MODELS
-from explorer.runner import TrainingRun, warm_up
-from explorer.training import OPTIMIZERS, SCHEDULES, TrainConfig
+from explorer.train.devices import available_devices
+from explorer.train.models import INITS, MODELS
+from explorer.train.runner import TrainingRun, warm_up
+from explorer.train.trainer import OPTIMIZERS, SCHEDULES, TrainConfig
 from explorer.ui import train_live, train_results
 from explorer.ui.train_data import data_section
 from explorer.ui.widgets import keep_config, seed_widget, show_error, stored_config

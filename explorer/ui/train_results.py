@@ -6,17 +6,17 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from explorer import plots
-from explorer.analysis import (
+from explorer.train.baselines import metrics
+from explorer.train.runner import TrainingRun
+from explorer.view import train_figures
+from explorer.view.analysis import (
     bias_ranking,
     fold_in_user,
     item_neighbours,
     predict_items,
     recommend,
 )
-from explorer.baselines import metrics
-from explorer.export import checkpoint_bytes, projector_metadata, projector_vectors
-from explorer.runner import TrainingRun
+from explorer.view.export import checkpoint_bytes, projector_metadata, projector_vectors
 
 MIN_RATINGS = 20  # items rated fewer times are left out of the neighbour and bias tables
 
@@ -200,7 +200,9 @@ def results_section(run: TrainingRun) -> None:
     pred = _predictions(run)
     _metrics_table(run, pred)
     with st.expander("Predicted against actual"):
-        st.plotly_chart(plots.pred_actual_figure(pred, t.valid_r.cpu()), key="tr_pred_actual")
+        st.plotly_chart(
+            train_figures.pred_actual_figure(pred, t.valid_r.cpu()), key="tr_pred_actual"
+        )
     _biases(run)
     st.subheader("Nearest items")
     _neighbours(run)

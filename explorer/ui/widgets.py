@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from explorer.params import from_query, to_query
+from explorer.view.links import from_query, to_query
 
 T = TypeVar("T")
 

@@ -3,8 +3,8 @@
 import streamlit as st
 import torch
 
-from explorer import live_charts
 from explorer.ui.live_chart import live_chart
+from explorer.view import live_charts
 
 coords = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [0.0, 2.0]])
 live_chart(

@@ -40,13 +40,13 @@ def chart_page(browser):
 
 
 def test_each_chart_draws_its_series_in_their_colours(chart_page):
-    from explorer import plots
+    from explorer.view import theme
 
     items, rmse = chart_page.locator("canvas").nth(0), chart_page.locator("canvas").nth(1)
-    drama, comedy = plots.QUALITATIVE[1], plots.QUALITATIVE[0]  # sorted: Comedy, Drama
+    drama, comedy = theme.QUALITATIVE[1], theme.QUALITATIVE[0]  # sorted: Comedy, Drama
     assert items.evaluate(COUNT_COLOUR, rgb(comedy)) > 50
     assert items.evaluate(COUNT_COLOUR, rgb(drama)) > 50
-    assert rmse.evaluate(COUNT_COLOUR, rgb(plots.PRODUCT)) > 100
+    assert rmse.evaluate(COUNT_COLOUR, rgb(theme.PRODUCT)) > 100
     assert rmse.evaluate(COUNT_COLOUR, rgb("#ffffff")) == 0  # transparent, not painted white
     assert items.get_attribute("aria-label").startswith("Items. 4 points in 2 groups")
     assert "0.9000 after epoch 3" in rmse.get_attribute("aria-label")

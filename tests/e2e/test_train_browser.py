@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from explorer import plots
+from explorer.view import theme
 from tests.e2e.conftest import main_block, shot, wait_idle
 from tests.e2e.test_live_chart import COUNT_COLOUR, rgb
 
@@ -54,8 +54,8 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
     assert labels[2].startswith("Item factors, PCA to 2-D") and "points in 6 groups" in labels[2]
     for c in canvases.all():  # each one has drawn its series
         assert (
-            c.evaluate(COUNT_COLOUR, rgb(plots.LOOKUP))
-            + c.evaluate(COUNT_COLOUR, rgb(plots.PRODUCT))
+            c.evaluate(COUNT_COLOUR, rgb(theme.LOOKUP))
+            + c.evaluate(COUNT_COLOUR, rgb(theme.PRODUCT))
             > 30
         )
     shot(page, "train_live")

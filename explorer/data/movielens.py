@@ -1,0 +1,190 @@
+"""MovieLens readers: the 100k format, the CSV format (ml-latest), and the 1M format.
+
+`read_movielens(path)` takes a folder or a zip and recognises the format by its files.
+Zips are read member by member in memory: nothing is extracted, so no member path can
+escape the data folder.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import pandas as pd
+
+from explorer.data.ratings import Ratings, ratings_from_frame
+
+ML100K_GENRES = (
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+)
+ML100K_SPLITS = ("u1", "u2", "u3", "u4", "u5", "ua", "ub")
+
+
+class _Files:
+    """Read files by name from a folder or a zip, wherever they sit inside it."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if self.path.is_dir():
+            self._names = {p.name: p for p in self.path.rglob("*") if p.is_file()}
+            self._zip = None
+        elif zipfile.is_zipfile(self.path):
+            self._zip = zipfile.ZipFile(self.path)
+            self._names = {
+                PurePosixPath(i.filename).name: i.filename
+                for i in self._zip.infolist()
+                if not i.is_dir()
+            }
+        else:
+            raise ValueError(
+                f"{self.path} is neither a folder nor a zip file: point at the MovieLens folder "
+                "(holding u.data, ratings.csv or ratings.dat) or at the zip you downloaded."
+            )
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._names
+
+    def open(self, name: str) -> io.BytesIO:
+        if self._zip is not None:
+            return io.BytesIO(self._zip.read(self._names[name]))
+        return io.BytesIO(Path(self._names[name]).read_bytes())
+
+
+def detect_format(path: Path) -> str:
+    """'100k', 'csv' or '1m', from the files a folder or zip holds."""
+    files = _Files(path)
+    for fmt, marker in (("100k", "u.data"), ("csv", "ratings.csv"), ("1m", "ratings.dat")):
+        if marker in files:
+            return fmt
+    raise ValueError(
+        f"No MovieLens ratings found in {path}: expected u.data (100k), ratings.csv "
+        "(ml-latest) or ratings.dat (1M). Point at the folder that holds one of them."
+    )
+
+
+def _read_table(buf, sep: str, names: list[str], usecols=None) -> pd.DataFrame:
+    return pd.read_csv(
+        buf,
+        sep=sep,
+        names=names,
+        usecols=usecols,
+        header=None,
+        encoding="latin-1",
+        engine="python" if len(sep) > 1 else "c",
+    )
+
+
+def _check_split(files: _Files, path: Path, split: str) -> None:
+    if split not in ML100K_SPLITS:
+        raise ValueError(f"Unknown split {split!r}: choose one of {', '.join(ML100K_SPLITS)}.")
+    if f"{split}.base" not in files or f"{split}.test" not in files:
+        raise ValueError(f"{path} has no {split}.base / {split}.test: use the full u.data instead.")
+
+
+def read_ml100k(path: Path, split: str | None = None) -> Ratings:
+    """MovieLens 100k: u.data (or an official split's .base + .test) and u.item."""
+    files = _Files(path)
+    cols = ["user", "item", "rating", "timestamp"]
+    is_valid = None
+    if split:
+        _check_split(files, path, split)
+        base, test = f"{split}.base", f"{split}.test"
+        train = _read_table(files.open(base), "\t", cols)
+        valid = _read_table(files.open(test), "\t", cols)
+        frame = pd.concat([train, valid], ignore_index=True)
+        is_valid = np.r_[np.zeros(len(train), bool), np.ones(len(valid), bool)]
+    else:
+        frame = _read_table(files.open("u.data"), "\t", cols)
+    titles = genres = None
+    if "u.item" in files:
+        names = ["item", "title", "release", "video", "url", *ML100K_GENRES]
+        items = _read_table(files.open("u.item"), "|", names)
+        flags = items[list(ML100K_GENRES)].to_numpy()
+        # the first genre flagged, skipping "unknown" where another is set
+        first = np.where(flags[:, 1:].any(1), flags[:, 1:].argmax(1) + 1, 0)
+        titles = dict(zip(items["item"], items["title"], strict=True))
+        genres = dict(zip(items["item"], np.asarray(ML100K_GENRES)[first], strict=True))
+    source = f"MovieLens 100k ({split} split)" if split else "MovieLens 100k"
+    return ratings_from_frame(frame, source, (1.0, 5.0), titles, genres, is_valid)
+
+
+def _genre_labels(movies: pd.DataFrame) -> dict:
+    first = movies["genres"].fillna("unknown").str.split("|").str[0]
+    return dict(zip(movies["item"], first.replace("(no genres listed)", "unknown"), strict=True))
+
+
+def read_ml_csv(path: Path) -> Ratings:
+    """MovieLens CSV format (ml-latest, ml-25m): ratings.csv and movies.csv with headers."""
+    files = _Files(path)
+    frame = pd.read_csv(files.open("ratings.csv"), usecols=["userId", "movieId", "rating"])
+    frame = frame.rename(columns={"userId": "user", "movieId": "item"})
+    titles = genres = None
+    if "movies.csv" in files:
+        movies = pd.read_csv(files.open("movies.csv")).rename(columns={"movieId": "item"})
+        titles = dict(zip(movies["item"], movies["title"], strict=True))
+        genres = _genre_labels(movies)
+    return ratings_from_frame(frame, "MovieLens (CSV format)", (0.5, 5.0), titles, genres)
+
+
+def read_ml1m(path: Path) -> Ratings:
+    """MovieLens 1M: '::'-separated ratings.dat and movies.dat, latin-1."""
+    files = _Files(path)
+    frame = _read_table(files.open("ratings.dat"), "::", ["user", "item", "rating", "ts"])
+    titles = genres = None
+    if "movies.dat" in files:
+        movies = _read_table(files.open("movies.dat"), "::", ["item", "title", "genres"])
+        titles = dict(zip(movies["item"], movies["title"], strict=True))
+        genres = _genre_labels(movies)
+    return ratings_from_frame(
+        frame[["user", "item", "rating"]], "MovieLens 1M", (1.0, 5.0), titles, genres
+    )
+
+
+def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
+    """Read a MovieLens folder or zip in whichever of the three formats it holds."""
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"{path} does not exist: check the path, or download MovieLens 100k.")
+    fmt = detect_format(path)
+    if split and fmt != "100k":
+        raise ValueError("Official splits (u1..u5, ua, ub) come with MovieLens 100k only.")
+    if split:
+        _check_split(_Files(path), path, split)
+    reader = {
+        "100k": lambda: read_ml100k(path, split),
+        "csv": lambda: read_ml_csv(path),
+        "1m": lambda: read_ml1m(path),
+    }[fmt]
+    try:
+        return reader()
+    except (ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as err:
+        raise ValueError(_damaged(path, fmt, err)) from None
+
+
+def _damaged(path: Path, fmt: str, err: Exception) -> str:
+    marker = {"100k": "u.data", "csv": "ratings.csv", "1m": "ratings.dat"}[fmt]
+    first = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+    return (
+        f"{path}: {marker} could not be read as MovieLens {fmt} ({first}). The files may be "
+        "damaged or edited: download them again."
+    )

@@ -1,0 +1,150 @@
+"""Plotly figures of a training run: loss, RMSE, factors, recovery, predicted against actual.
+
+The live canvases in `live_charts` draw the same data in the same colours and heights.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import torch
+
+from explorer.train.history import thinned_loss
+from explorer.view.figures import as_numpy, figure
+from explorer.view.theme import BASELINE, LOOKUP, PRODUCT, label_groups
+
+
+def loss_figure(
+    steps: list[int],
+    losses: list[float],
+    max_points: int = 500,
+    smoothed: list[float] | None = None,
+) -> go.Figure:
+    """Training loss per batch, raw and smoothed."""
+    steps, losses, smoothed = thinned_loss(steps, losses, max_points, smoothed)
+    data = [
+        go.Scatter(
+            x=steps,
+            y=losses,
+            name="batch loss",
+            mode="lines",
+            opacity=0.3,
+            line=dict(color=LOOKUP, width=1),
+        ),
+        go.Scatter(
+            x=steps, y=smoothed, name="smoothed", mode="lines", line=dict(color=LOOKUP, width=2)
+        ),
+    ]
+    return figure(
+        data, "Training loss per batch", 340, xaxis=dict(title="step"), yaxis=dict(title="MSE")
+    )
+
+
+def rmse_figure(
+    epoch_steps: list[int], valid_rmse: list[float], baselines: dict[str, float]
+) -> go.Figure:
+    """Validation RMSE per epoch, with each baseline as a flat dashed line."""
+    x_end = max(epoch_steps or [1])
+    data = [
+        go.Scatter(
+            x=epoch_steps,
+            y=valid_rmse,
+            name="validation RMSE",
+            mode="lines+markers",
+            line=dict(color=PRODUCT, width=2),
+        )
+    ]
+    for k, (name, value) in enumerate(baselines.items()):
+        data.append(
+            go.Scatter(
+                x=[0, x_end],
+                y=[value, value],
+                name=f"{name} {value:.3f}",
+                mode="lines",
+                line=dict(color=BASELINE, dash=("dash", "dot")[k % 2]),
+            )
+        )
+    return figure(
+        data, "Validation RMSE per epoch", 340, xaxis=dict(title="step"), yaxis=dict(title="RMSE")
+    )
+
+
+def factor_figure(
+    coords: torch.Tensor,
+    labels: list[str],
+    names: list[str],
+    ids: list[int],
+    title: str,
+    selected: int | None = None,
+) -> go.Figure:
+    """Factors projected to 2-D, coloured by label, names on hover; ids in customdata."""
+    xy = as_numpy(coords)
+    names_arr, ids_arr = np.asarray(names), np.asarray(ids)
+    data = []
+    for label, colour, m in label_groups(labels):
+        data.append(
+            go.Scatter(
+                x=xy[m, 0],
+                y=xy[m, 1],
+                mode="markers",
+                name=label,
+                text=names_arr[m],
+                customdata=ids_arr[m],
+                marker=dict(size=7, color=colour, opacity=0.8),
+                hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+            )
+        )
+    if selected is not None and selected in set(ids):
+        j = int(np.flatnonzero(ids_arr == selected)[0])
+        data.append(
+            go.Scatter(
+                x=[xy[j, 0]],
+                y=[xy[j, 1]],
+                mode="markers",
+                name="selected",
+                marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(color="black", width=2)),
+                hoverinfo="skip",
+            )
+        )
+    return figure(
+        data,
+        title,
+        480,
+        xaxis=dict(title="PC 1", zeroline=False),
+        yaxis=dict(title="PC 2", zeroline=False),
+    )
+
+
+def planted_figure(points: list[tuple[int, float]]) -> go.Figure:
+    """How much of the planted item factors the learned ones explain, over training."""
+    data = [
+        go.Scatter(
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            mode="lines+markers",
+            line=dict(color=LOOKUP),
+        )
+    ]
+    return figure(
+        data,
+        "Planted genres recovered",
+        280,
+        xaxis=dict(title="step"),
+        yaxis=dict(range=[0, 1], title="R² of the planted factors"),
+    )
+
+
+def pred_actual_figure(pred: torch.Tensor, actual: torch.Tensor) -> go.Figure:
+    """Predicted ratings grouped by the actual rating, as box plots."""
+    p, a = as_numpy(pred), as_numpy(actual)
+    boxes = [
+        go.Box(y=p[a == value], name=f"{value:g}", marker_color=LOOKUP, boxpoints=False)
+        for value in np.unique(a)
+    ]
+    return figure(
+        boxes,
+        "Predicted against actual (validation)",
+        320,
+        xaxis=dict(title="actual rating"),
+        yaxis=dict(title="predicted rating"),
+    )

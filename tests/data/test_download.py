@@ -1,0 +1,60 @@
+"""The MovieLens download through pooch, against a real HTTP server on 127.0.0.1."""
+
+import functools
+import hashlib
+import http.server
+import socket
+import threading
+
+import pytest
+
+from explorer.data.download import download_ml100k, find_ml100k
+from explorer.data.movielens import read_movielens
+from tests.conftest import write_ml100k, zip_folder
+
+
+@pytest.fixture
+def served_zip(tmp_path):
+    """A small ml-100k.zip served over HTTP from a folder of its own; yields (url, md5)."""
+    www = tmp_path / "www"
+    www.mkdir()
+    z = zip_folder(write_ml100k(tmp_path / "src"), www / "ml-100k.zip", prefix="ml-100k/")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/ml-100k.zip"
+    yield url, hashlib.md5(z.read_bytes()).hexdigest()
+    server.shutdown()
+    server.server_close()
+
+
+def test_download_with_the_right_checksum_is_kept_and_readable(served_zip, tmp_path):
+    url, md5 = served_zip
+    data = tmp_path / "data"
+    path = download_ml100k(data, url=url, known_hash=f"md5:{md5}")
+    assert path == data / "ml-100k.zip" and path.exists()
+    assert find_ml100k(data) == path
+    assert len(read_movielens(path)) == 60
+
+
+def test_a_wrong_checksum_keeps_nothing(served_zip, tmp_path):
+    url, _ = served_zip
+    data = tmp_path / "data"
+    with pytest.raises(RuntimeError, match="checksum"):
+        download_ml100k(data, url=url, known_hash="md5:" + "0" * 32)
+    assert not (data / "ml-100k.zip").exists()
+    assert find_ml100k(data) is None
+
+
+def test_server_down_says_where_to_put_the_files(tmp_path):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(RuntimeError, match="put the zip"):
+        download_ml100k(tmp_path, url=f"http://127.0.0.1:{port}/ml-100k.zip", timeout=5)
+
+
+def test_find_an_unzipped_folder(tmp_path):
+    write_ml100k(tmp_path / "ml-100k")
+    assert find_ml100k(tmp_path) == tmp_path / "ml-100k"

@@ -1,0 +1,31 @@
+"""The loss history: fastai's smoothing, continued across batches, and thinning to draw."""
+
+import torch
+
+from explorer.train.history import smooth, thinned_loss
+from tests.conftest import ema_oracle
+
+
+def test_smooth_is_fastais_debiased_moving_average():
+    values = torch.linspace(2.0, 0.5, 50, dtype=torch.float64).tolist()
+    torch.testing.assert_close(
+        torch.tensor(smooth(values), dtype=torch.float64), ema_oracle(values)
+    )
+
+
+def test_thinned_loss_keeps_every_kth_point_and_short_runs_whole():
+    losses = [float(i % 7) for i in range(25)]
+    steps = list(range(25))
+    s, raw, smoothed = thinned_loss(steps, losses, max_points=10)
+    assert s == steps[::3] and raw == losses[::3]
+    torch.testing.assert_close(torch.tensor(smoothed, dtype=torch.float64), ema_oracle(losses)[::3])
+    assert thinned_loss(steps, losses, 25)[0] == steps
+
+
+def test_smooth_goes_on_from_a_series_already_smoothed():
+    values = torch.rand(40, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
+    head = smooth(values[:25].tolist())
+    tail = smooth(values[25:].tolist(), last=head[-1], count=25)
+    torch.testing.assert_close(
+        torch.tensor(head + tail, dtype=torch.float64), ema_oracle(values.tolist())
+    )

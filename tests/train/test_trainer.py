@@ -1,0 +1,153 @@
+import math
+import threading
+
+import pytest
+import torch
+from torch.testing import assert_close
+
+from explorer.train.devices import resolve_device
+from explorer.train.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
+from explorer.train.trainer import TrainConfig, Trainer
+
+SMALL = dict(epochs=3, batch_size=64, n_factors=8, snapshot_every=7, log_every=5)
+
+
+def history(trainer, stop=None):
+    events = list(trainer.run(stop))
+    losses = [x for e in events if isinstance(e, BatchEvent) for x in e.losses]
+    epochs = [e for e in events if isinstance(e, EpochEvent)]
+    return events, losses, epochs
+
+
+def test_loss_falls_and_the_model_beats_its_baselines(tiny):
+    tr = Trainer(tiny, TrainConfig(epochs=8, batch_size=64, n_factors=8, lr=1e-2))
+    events, losses, epochs = history(tr)
+    assert sum(losses[-10:]) / 10 < 0.6 * sum(losses[:10]) / 10
+    assert epochs[-1].valid.rmse < tr.baselines.biases.rmse < tr.baselines.global_mean.rmse
+    assert isinstance(events[-1], EndEvent) and events[-1].status == "finished"
+    assert len(losses) == tr.total_steps == 8 * tr.steps_per_epoch
+
+
+def test_events_carry_steps_lr_metrics_and_cpu_snapshots(tiny):
+    tr = Trainer(tiny, TrainConfig(**SMALL))
+    events, _, epochs = history(tr)
+    steps = [s for e in events if isinstance(e, BatchEvent) for s in e.steps]
+    assert steps == list(range(1, tr.total_steps + 1))
+    assert [e.epoch for e in epochs] == [1, 2, 3]
+    assert all(e.seconds > 0 and e.ratings_per_s > 0 for e in epochs)
+    m = epochs[-1].valid
+    assert math.isclose(m.rmse, math.sqrt(m.mse))
+    snaps = [e for e in events if isinstance(e, SnapshotEvent)]
+    assert snaps[0].step == 0 and snaps[-1].step == tr.total_steps
+    assert snaps[-1].item_factors.device.type == "cpu"
+    # a snapshot is a copy: training on does not change it
+    assert not torch.equal(snaps[0].item_factors, snaps[-1].item_factors)
+
+
+def test_same_seed_same_history_to_the_bit(tiny):
+    _, a, ea = history(Trainer(tiny, TrainConfig(**SMALL)))
+    _, b, eb = history(Trainer(tiny, TrainConfig(**SMALL)))
+    _, c, _ = history(Trainer(tiny, TrainConfig(**SMALL, seed=1)))
+    assert a == b and [e.valid for e in ea] == [e.valid for e in eb]
+    assert a != c
+
+
+def test_stop_and_resume_gives_the_uninterrupted_history(tiny):
+    _, full, full_epochs = history(Trainer(tiny, TrainConfig(**SMALL)))
+    tr = Trainer(tiny, TrainConfig(**SMALL))
+    stop = threading.Event()
+    losses = []
+    for event in tr.run(stop):
+        if isinstance(event, BatchEvent):
+            losses.extend(event.losses)
+            if event.steps[-1] >= 13:
+                stop.set()
+    assert tr.status == "stopped" and 13 <= tr.global_step < tr.total_steps
+    stop.clear()
+    _, rest, rest_epochs = history(tr, stop)
+    assert losses + rest == full
+    assert rest_epochs[-1].valid == full_epochs[-1].valid
+    assert tr.status == "finished" and list(tr.run()) == []
+
+
+@pytest.mark.parametrize(
+    "kw", [dict(), dict(optimizer="SparseAdam", wd=0.0), dict(optimizer="SGD", lr=0.5)]
+)
+def test_fast_step_matches_autograd_training(tiny, kw):
+    _, fast, _ = history(Trainer(tiny, TrainConfig(**SMALL, **kw)))
+    _, slow, _ = history(Trainer(tiny, TrainConfig(**SMALL, **kw, fast_step=False)))
+    assert_close(torch.tensor(fast), torch.tensor(slow), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(optimizer="SGD", lr=0.5),
+        dict(optimizer="Adam", lr=1e-2),
+        dict(optimizer="SparseAdam", wd=0.0, lr=1e-2),
+        dict(schedule="constant", lr=5e-3),
+        dict(model="DotProduct", y_range=None, lr=1e-2),
+        dict(bias_wd=None, lr=1e-2),
+    ],
+)
+def test_every_optimizer_and_schedule_trains(tiny, kw):
+    tr = Trainer(tiny, TrainConfig(**{**SMALL, **kw, "epochs": 6}))
+    _, losses, epochs = history(tr)
+    assert all(math.isfinite(x) for x in losses)
+    assert epochs[-1].train_loss < epochs[0].train_loss
+
+
+def test_divergence_is_caught_named_and_rolled_back(tiny):
+    tr = Trainer(
+        tiny,
+        TrainConfig(
+            **{
+                **SMALL,
+                "lr": 1e6,
+                "model": "DotProduct",
+                "y_range": None,
+                "optimizer": "SGD",
+                "init": "normal",
+            }
+        ),
+    )
+    events, losses, _ = history(tr)
+    end = events[-1]
+    assert end.status == "diverged" and tr.status == "diverged"
+    assert f"step {end.step}" in end.message and "Try" in end.message
+    assert all(math.isfinite(x) for x in losses)
+    for e in tr.model.embeddings():
+        assert torch.isfinite(e.weight).all()
+    assert list(tr.run()) == []  # a diverged run does not resume
+
+
+def test_official_split_is_used(ml100k_dir):
+    from explorer.data.movielens import read_movielens
+
+    r = read_movielens(ml100k_dir, split="u1")
+    tr = Trainer(r, TrainConfig(official_split=True, epochs=1, n_factors=4))
+    assert tr.split.how == "official split" and len(tr.split.valid) == int(r.is_valid.sum())
+
+
+@pytest.mark.parametrize(
+    ("kw", "needle"),
+    [
+        (dict(lr=-1.0), "lr"),
+        (dict(epochs=0), "epochs"),
+        (dict(optimizer="SparseAdam"), "SparseAdam has no weight decay"),
+        (dict(model="MLP"), "model"),
+        (dict(y_range=(5.0, 1.0)), "low < high"),
+        (dict(bias_wd=-1.0), "bias_wd"),
+    ],
+)
+def test_bad_configs_say_what_to_change(tiny, kw, needle):
+    with pytest.raises(ValueError, match=needle):
+        Trainer(tiny, TrainConfig(**kw))
+
+
+def test_devices():
+    assert resolve_device("cpu").type == "cpu"
+    assert resolve_device("auto").type in ("cuda", "mps", "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="available: .*cpu"):
+            resolve_device("cuda")

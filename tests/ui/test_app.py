@@ -1,0 +1,136 @@
+"""AppTest of the router and the Lookup page: real script runs, no browser."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).parents[2] / "app.py"
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def texts(app) -> str:
+    parts = [m.value for m in app.markdown] + [m.value for m in app.caption]
+    parts += [e.value for e in app.success] + [e.value for e in app.error]
+    parts += [e.value for e in app.info] + [e.value for e in app.warning]
+    return "\n".join(parts)
+
+
+def test_defaults_render_the_equal_verdict_and_every_section(at):
+    assert "Equal, bit for bit" in at.success[0].value
+    body = texts(at)
+    for section in (
+        "1. The weight",
+        "2. The one-hot input",
+        "3. Product and lookup",
+        "4. Embedding + bias",
+        "5. Gradients",
+        "6. Bags",
+        "7. Cost",
+        "8. Where they differ",
+        "9. The code",
+    ):
+        assert any(s.value.startswith(section) for s in at.subheader)
+    assert "one vector of size d = 4" in body
+    assert "looked-up counts {0: 1, 3: 2}" in body
+    assert len(at.get("plotly_chart")) >= 5
+    assert "nn.Embedding(n, d)" in at.code[0].value
+
+
+def test_changing_sizes_and_indices_updates_the_page_and_the_url(at):
+    at.sidebar.number_input(key="lk_n").set_value(12).run()
+    at.sidebar.number_input(key="lk_d").set_value(3).run()
+    at.sidebar.text_input(key="lk_indices").set_value("[[11, 2], [2, 2]]").run()
+    assert not at.exception
+    body = texts(at)
+    assert "shape (12, 3)" in body and "Batch shape (2, 2)" in body
+    assert "looked-up counts {2: 3, 11: 1}" in body
+    assert at.query_params["n"] == "12" and at.query_params["indices"] == "[[11, 2], [2, 2]]"
+
+
+def test_a_shared_link_reproduces_the_view():
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.query_params.update({"n": "6", "d": "2", "indices": "5, 5", "max_norm": "0.5"})
+    app.run()
+    assert app.sidebar.number_input(key="lk_n").value == 6
+    assert app.sidebar.number_input(key="lk_max_norm").value == 0.5
+    assert "renormalises looked-up rows" in texts(app)
+
+
+def test_inf_option_shows_the_nan_column(at):
+    at.sidebar.checkbox(key="lk_put_inf").check().run()
+    assert "Not equal" in at.error[0].value
+    assert "column(s) **[0]** are NaN" in texts(at)
+
+
+def test_padding_and_sparse_options(at):
+    at.sidebar.number_input(key="lk_padding_idx").set_value(3).run()
+    assert "padding row 3 no gradient, while the one-hot product does" in texts(at)
+    at.sidebar.checkbox(key="lk_sparse").check().run()
+    assert not at.exception and "sparse=True" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "needle"),
+    [
+        ("lk_indices", "9", "out of range"),
+        ("lk_indices", "-1", "out of range"),
+        ("lk_indices", "one, two", "Could not read"),
+        ("lk_indices", "", "empty"),
+        ("lk_n", 0, "at least one row"),
+        ("lk_d", 0, "at least one row"),
+        ("lk_n", 10_000_000, "Lower n or d"),
+    ],
+)
+def test_bad_input_shows_a_message_and_no_traceback(at, key, value, needle):
+    widget = (
+        at.sidebar.text_input(key=key) if key == "lk_indices" else at.sidebar.number_input(key=key)
+    )
+    widget.set_value(value).run()
+    assert not at.exception
+    assert needle in at.error[0].value
+
+
+def test_large_sizes_skip_the_one_hot_and_still_show_the_lookup_and_cost(at):
+    at.sidebar.number_input(key="lk_n").set_value(200_000).run()
+    at.sidebar.text_input(key="lk_indices").set_value(", ".join(["7"] * 200)).run()
+    assert not at.exception
+    body = texts(at)
+    assert "one-hot path was skipped" in body and "MiB" in body
+    assert "too many to draw" in body
+    assert any("multiply-adds" in str(df.value.columns.tolist()) for df in at.dataframe)
+
+
+def test_the_timing_sweep_runs_on_demand_and_draws_its_chart(at):
+    charts_before = len(at.get("plotly_chart"))
+    at.number_input(key="lk_sweep_batch").set_value(4).run()
+    at.button(key="lk_sweep_run").click().run()
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == charts_before + 1
+    spec = json.loads(charts[-1].proto.spec)
+    assert [t["name"] for t in spec["data"]] == ["Embedding lookup", "one-hot x Linear"]
+    assert spec["data"][0]["x"] == [100, 1000, 10000, 100000]
+
+
+def test_a_training_worker_importing_the_app_draws_nothing_and_imports_no_streamlit():
+    # a forkserver child runs the parent's main script as __mp_main__ before it trains
+    code = (
+        "import runpy, sys\n"
+        f"runpy.run_path({str(APP)!r}, run_name='__mp_main__')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'explorer')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "[]" and out.stderr == ""

@@ -1,0 +1,21 @@
+from explorer.lookup.config import LookupConfig
+from explorer.train.trainer import TrainConfig
+from explorer.view.links import from_query, to_query
+
+
+def test_configs_round_trip_through_query_text():
+    for cfg in (
+        LookupConfig(n=9, indices="[[1, 2], [3, 3]]", padding_idx=2, max_norm=1.5, sparse=True),
+        TrainConfig(y_range=None, bias_wd=None, lr=1e-3, model="DotProduct"),
+        TrainConfig(y_range=(0.5, 5.0), official_split=True),
+    ):
+        query = to_query(cfg)
+        assert all(isinstance(v, str) for v in query.values())
+        back, problems = from_query(type(cfg), query)
+        assert back == cfg and problems == []
+
+
+def test_bad_values_keep_defaults_and_are_reported():
+    cfg, problems = from_query(TrainConfig, {"lr": "fast", "epochs": "3", "y_range": "1"})
+    assert cfg.epochs == 3 and cfg.lr == TrainConfig().lr and cfg.y_range == TrainConfig().y_range
+    assert len(problems) == 2 and any("lr=" in p for p in problems)
