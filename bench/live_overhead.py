@@ -19,8 +19,8 @@ import time
 
 from bench.browser import chromium, streamlit_server
 from explorer.data.synthetic import synthetic_ratings
+from explorer.train.config import TrainConfig
 from explorer.train.runner import TrainingRun, warm_up
-from explorer.train.trainer import TrainConfig
 
 PLOTS_AFTER_TRAINING = 4  # loss, RMSE, item factors, planted genres
 

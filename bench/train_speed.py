@@ -30,8 +30,9 @@ from bench.reference import reference_run
 from explorer.data.movielens import read_movielens
 from explorer.data.ratings import official_split
 from explorer.data.synthetic import synthetic_ratings
+from explorer.train.config import TrainConfig
 from explorer.train.events import EpochEvent
-from explorer.train.trainer import TrainConfig, Trainer
+from explorer.train.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 ML100K = ROOT.parent / "shared" / "data" / "ml-100k"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import typing
 from pathlib import Path
 
 from tqdm import tqdm
@@ -13,10 +12,11 @@ from tqdm import tqdm
 from explorer.data.movielens import ML100K_SPLITS, read_movielens
 from explorer.data.ratings import Ratings
 from explorer.data.synthetic import synthetic_ratings
+from explorer.settings import bounds_text, parse_entry, problem, table
+from explorer.train.config import TrainConfig
 from explorer.train.events import EndEvent, EpochEvent
-from explorer.train.trainer import TrainConfig, Trainer
+from explorer.train.trainer import Trainer
 from explorer.view.export import projector_tsv, save_checkpoint
-from explorer.view.links import parse_value
 
 
 def load_data(args: argparse.Namespace) -> Ratings:
@@ -31,29 +31,40 @@ def load_data(args: argparse.Namespace) -> Ratings:
 
 
 def _add_config_args(parser: argparse.ArgumentParser) -> None:
-    hints = typing.get_type_hints(TrainConfig)
-    for f in dataclasses.fields(TrainConfig):
-        parser.add_argument(
-            f"--{f.name.replace('_', '-')}",
-            dest=f.name,
-            default=None,
-            metavar="VALUE",
-            help=f"default {f.default!r}; {hints[f.name]}".replace("%", "%%"),
+    """One flag per TrainConfig field, with its help and bounds from the settings table."""
+    group = parser.add_argument_group("training settings (the same table as the page's)")
+    for e in table(TrainConfig):
+        allowed = bounds_text(e)
+        text = f"{e.setting.help} Default {_default_text(e.default)}"
+        text += f"; {allowed}." if allowed else "."
+        group.add_argument(
+            e.flag, dest=e.name, default=None, metavar="VALUE", help=text.replace("%", "%%")
         )
 
 
+def _default_text(value) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return str(value)
+
+
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """TrainConfig from the --field arguments, each parsed with the field's type."""
-    hints = typing.get_type_hints(TrainConfig)
+    """TrainConfig from the --field arguments, each parsed and checked by its table row."""
     values = {}
-    for f in dataclasses.fields(TrainConfig):
-        text = getattr(args, f.name)
-        if text is not None:
-            try:
-                values[f.name] = parse_value(text, hints[f.name])
-            except (ValueError, StopIteration):
-                flag = f"--{f.name.replace('_', '-')}"
-                raise SystemExit(f"{flag} {text!r}: not a valid value.") from None
+    for e in table(TrainConfig):
+        text = getattr(args, e.name)
+        if text is None:
+            continue
+        try:
+            value = parse_entry(e, text)
+        except ValueError:
+            raise ValueError(f"{e.flag} {text!r}: not a valid value.") from None
+        why = problem(e, value)
+        if why:
+            raise ValueError(f"{e.flag} {text!r}: {why}.")
+        values[e.name] = value
     return TrainConfig(**values)
 
 

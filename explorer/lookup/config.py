@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import torch
 
+from explorer.settings import check_settings, setting
+
 INITS = {
     "embedding": "nn.Embedding default: N(0, 1)",
     "linear": "nn.Linear default: U(-1/sqrt(n), 1/sqrt(n))",
@@ -19,21 +21,107 @@ MAX_WEIGHT_BYTES = 64 * 2**20  # the weight is remade on every change: keep the 
 ONE_HOT_CAP_BYTES = 64 * 2**20  # never allocate a one-hot (or multi-hot) matrix above this
 
 
+MAX_ROWS = 2**24  # n: the weight cap below allows no more, even at d = 1
+LOOKUP = "Lookup settings"
+_SIZE_WHY = "a table needs at least one row and one number per row"
+
+
 @dataclass(frozen=True)
 class LookupConfig:
     """Everything that decides the Lookup page; round-trips through the URL."""
 
-    n: int = 8  # num_embeddings: rows of the table (users, items, words...)
-    d: int = 4  # embedding_dim: numbers per row
-    indices: str = "3, 0, 3"  # the batch to look up; repeats allowed; [[..], [..]] for 2-D
-    seed: int = 0  # one seed makes the weight, the bias and the upstream gradient
-    init: str = "embedding"  # key of INITS
-    padding_idx: int | None = None  # this row gets no gradient (and starts at zero)
-    max_norm: float | None = None  # rows longer than this are rescaled, in place, on lookup
-    dtype: str = "float32"  # key of DTYPES
-    sparse: bool = False  # nn.Embedding(sparse=True): the weight's gradient is a sparse tensor
-    put_inf: bool = False  # put inf in a row that is not looked up, to show where paths differ
-    book_biases: bool = False  # also show the book's per-row scalar biases, Embedding(n, 1)
+    n: int = setting(
+        8,
+        "n: rows (num_embeddings)",
+        "How many rows the table has: users, items, words...",
+        low=1,
+        high=MAX_ROWS,
+        step=1,
+        group=LOOKUP,
+        why=_SIZE_WHY,
+    )
+    d: int = setting(
+        4,
+        "d: numbers per row (embedding_dim)",
+        "The length of each embedding vector.",
+        low=1,
+        high=MAX_ROWS,
+        step=1,
+        group=LOOKUP,
+        why=_SIZE_WHY,
+    )
+    indices: str = setting(
+        "3, 0, 3",
+        "Indices to look up",
+        "A batch like `3, 0, 3` (repeats allowed) or a 2-D batch like `[[1, 2], [3, 3]]`.",
+        widget="text",
+        group=LOOKUP,
+    )
+    seed: int = setting(
+        0,
+        "Seed",
+        "One seed makes the weight, the bias and the upstream gradient.",
+        low=0,
+        high=2**53 - 1,
+        step=1,
+        group=LOOKUP,
+    )
+    init: str = setting(
+        "embedding",
+        "Weight initialisation",
+        "How the one shared weight is filled.",
+        choices=tuple(INITS),
+        widget="select",
+        group=LOOKUP,
+    )
+    padding_idx: int | None = setting(
+        None,
+        "padding_idx (empty: none)",
+        "This row starts at zero and never gets a gradient.",
+        low=-MAX_ROWS,
+        high=MAX_ROWS - 1,
+        step=1,
+        group=LOOKUP,
+    )
+    max_norm: float | None = setting(
+        None,
+        "max_norm (empty: none)",
+        "Looked-up rows longer than this are rescaled, in place.",
+        low=0.0,
+        above=True,
+        high=1e30,
+        fmt="%.3f",
+        group=LOOKUP,
+    )
+    dtype: str = setting(
+        "float32",
+        "dtype",
+        "The number type of the weight and of every tensor made from it.",
+        choices=tuple(DTYPES),
+        widget="radio",
+        group=LOOKUP,
+    )
+    sparse: bool = setting(
+        False,
+        "sparse=True (sparse gradient)",
+        "nn.Embedding(sparse=True): the weight's gradient is a sparse tensor.",
+        widget="checkbox",
+        group=LOOKUP,
+    )
+    put_inf: bool = setting(
+        False,
+        "Put inf in a row not looked up",
+        "Shows where the two paths part: 0 x inf is NaN.",
+        widget="checkbox",
+        group=LOOKUP,
+    )
+    book_biases: bool = setting(
+        False,
+        "Show the book's per-row biases",
+        "Also show the book's per-row scalar biases, Embedding(n, 1).",
+        widget="checkbox",
+        group=LOOKUP,
+    )
 
 
 def parse_indices(text: str) -> list:
@@ -83,15 +171,7 @@ def parse_indices(text: str) -> list:
 
 def check_config(config: LookupConfig) -> torch.Tensor:
     """Validate a config and return its index tensor; ValueError says what to change."""
-    if config.n < 1 or config.d < 1:
-        raise ValueError(
-            f"n = {config.n} and d = {config.d}: a table needs at least one row (n >= 1) "
-            "and one number per row (d >= 1)."
-        )
-    if config.init not in INITS:
-        raise ValueError(f"Unknown initialisation {config.init!r}: choose one of {list(INITS)}.")
-    if config.dtype not in DTYPES:
-        raise ValueError(f"Unknown dtype {config.dtype!r}: choose one of {list(DTYPES)}.")
+    check_settings(config)
     weight_bytes = config.n * config.d * DTYPES[config.dtype].itemsize
     if weight_bytes > MAX_WEIGHT_BYTES:
         raise ValueError(
@@ -104,8 +184,6 @@ def check_config(config: LookupConfig) -> torch.Tensor:
             f"padding_idx = {config.padding_idx} is outside the table: it must be in "
             f"[-{config.n}, {config.n - 1}], or left empty."
         )
-    if config.max_norm is not None and not config.max_norm > 0:
-        raise ValueError(f"max_norm = {config.max_norm} must be a positive number, or left empty.")
     idx = torch.tensor(parse_indices(config.indices), dtype=torch.long)
     bad = idx[(idx < 0) | (idx >= config.n)]
     if bad.numel():

@@ -24,10 +24,11 @@ from dataclasses import dataclass, replace
 import torch
 
 from explorer.data.ratings import Ratings, Split
+from explorer.train.config import TrainConfig
 from explorer.train.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
 from explorer.train.history import smooth
 from explorer.train.recovery import planted_match
-from explorer.train.trainer import TrainConfig, Trainer
+from explorer.train.trainer import Trainer
 
 SNAPSHOT_MIN_S = 0.2  # the worker forwards at most five factor snapshots a second
 SEND_EVERY_S = 0.1  # the worker batches its events into one message this often

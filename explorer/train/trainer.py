@@ -13,89 +13,23 @@ import math
 import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import torch
 
-from explorer.data.ratings import Ratings, Split, official_split, random_split
+from explorer.data.ratings import Ratings, Split
 from explorer.train.baselines import Baselines, Metrics, baselines, metrics
-from explorer.train.devices import DEVICES, resolve_device
+from explorer.train.config import TrainConfig, make_split
+from explorer.train.devices import resolve_device
 from explorer.train.events import BatchEvent, EndEvent, EpochEvent, Event, SnapshotEvent
 from explorer.train.fast_step import AdamStep, SparseAdamStep, analytic_grads, analytic_row_grads
-from explorer.train.models import INITS, MODELS, make_model
+from explorer.train.models import make_model
 from explorer.train.optimizers import (
-    OPTIMIZERS,
-    SCHEDULES,
     make_optimizer,
     make_scheduler,
     param_groups,
 )
 
-__all__ = ["OPTIMIZERS", "SCHEDULES", "TrainConfig", "Trainer", "make_split"]
-
 EVAL_CHUNK = 1_000_000  # validation rows scored at once, to bound memory on 10M sets
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """One training run. Defaults: tuned on a split of MovieLens u1.base (bench/accuracy.py)."""
-
-    model: str = "DotProductBias"  # "DotProduct" (the book's first model) or with biases
-    n_factors: int = 50  # numbers per user and per item
-    y_range: tuple[float, float] | None = (0.0, 5.5)  # sigmoid_range bounds; None: raw score
-    init: str = "fastai"  # "fastai" trunc normal std 0.01, or "normal" N(0, 1)
-    epochs: int = 5
-    batch_size: int = 256  # ratings per step
-    lr: float = 6e-3  # the peak of one-cycle, or the constant rate
-    schedule: str = "one_cycle"  # fastai's fit_one_cycle; or "constant"
-    optimizer: str = "AdamW"  # AdamW applies wd decoupled, as fastai does
-    wd: float = 0.3  # weight decay of the factor tables
-    bias_wd: float | None = 0.0  # weight decay of the bias tables; None: the same as wd
-    seed: int = 0  # init, shuffling and the random split
-    device: str = "auto"  # auto: cuda, then mps, then cpu
-    threads: int = 1  # torch CPU threads; one is steadiest on a small shared machine
-    valid_pct: float = 0.2  # validation share of a random split
-    official_split: bool = False  # use the data's own split (MovieLens u1..ub) instead
-    snapshot_every: int = 50  # steps between factor snapshots for the live plots
-    log_every: int = 10  # steps between loss reports (one device-to-host copy each)
-    fast_step: bool = True  # closed-form gradients; False: autograd, the reference path
-
-    def check(self) -> None:
-        """Raise ValueError naming the field and a value that works."""
-        rules = [
-            (self.model in MODELS, f"model must be one of {MODELS}"),
-            (self.init in INITS, f"init must be one of {list(INITS)}"),
-            (self.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
-            (self.schedule in SCHEDULES, f"schedule must be one of {SCHEDULES}"),
-            (self.device in DEVICES, f"device must be one of {DEVICES}"),
-            (1 <= self.n_factors <= 1024, "n_factors must be between 1 and 1024"),
-            (1 <= self.epochs <= 1000, "epochs must be between 1 and 1000"),
-            (self.batch_size >= 1, "batch_size must be at least 1"),
-            (math.isfinite(self.lr) and self.lr > 0, "lr must be a positive number, e.g. 5e-3"),
-            (math.isfinite(self.wd) and self.wd >= 0, "wd must be zero or positive, e.g. 0.1"),
-            (
-                self.bias_wd is None or (math.isfinite(self.bias_wd) and self.bias_wd >= 0),
-                "bias_wd must be zero, positive, or empty (the same as wd)",
-            ),
-            (1 <= self.threads <= 64, "threads must be between 1 and 64"),
-            (0 < self.valid_pct < 1, "valid_pct must be between 0 and 1, e.g. 0.2"),
-            (self.snapshot_every >= 1 and self.log_every >= 1, "intervals must be at least 1"),
-            (self.y_range is None or self.y_range[0] < self.y_range[1], "y_range needs low < high"),
-            (
-                not (self.optimizer == "SparseAdam" and (self.wd > 0 or (self.bias_wd or 0) > 0)),
-                "SparseAdam has no weight decay: set wd (and the biases' wd) to 0, or pick AdamW",
-            ),
-        ]
-        for ok, message in rules:
-            if not ok:
-                raise ValueError(message + ".")
-
-
-def make_split(ratings: Ratings, config: TrainConfig) -> Split:
-    """The split a config asks for."""
-    if config.official_split:
-        return official_split(ratings)
-    return random_split(ratings, config.valid_pct, config.seed)
 
 
 class Trainer:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 import torch
 
 from explorer.lookup.compare import LookupResult, compare
-from explorer.lookup.config import DTYPES, INITS, LookupConfig
+from explorer.lookup.config import INITS, LookupConfig
 from explorer.ui import lookup_sections
-from explorer.ui.widgets import keep_config, seed_widget, show_error, stored_config
+from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
 from explorer.view import figures
 
 P = "lk_"  # widget key prefix of this page
@@ -27,80 +25,8 @@ An Embedding followed by a bias vector is `nn.Linear(n, d, bias=True)` on the on
 
 
 def _controls(config: LookupConfig) -> LookupConfig:
-    """Sidebar widgets seeded from the stored config; returns the config they now say."""
-    for f in dataclasses.fields(LookupConfig):
-        seed_widget(P + f.name, getattr(config, f.name))
-    sb = st.sidebar
-    sb.header("Lookup settings")
-    n = sb.number_input(
-        "n: rows (num_embeddings)",
-        min_value=0,
-        step=1,
-        key=P + "n",
-        help="How many rows the table has: users, items, words...",
-    )
-    d = sb.number_input(
-        "d: numbers per row (embedding_dim)",
-        min_value=0,
-        step=1,
-        key=P + "d",
-        help="The length of each embedding vector.",
-    )
-    indices = sb.text_input(
-        "Indices to look up",
-        key=P + "indices",
-        help="A batch like `3, 0, 3` (repeats allowed) or a 2-D batch like `[[1, 2], [3, 3]]`.",
-    )
-    seed = sb.number_input(
-        "Seed",
-        min_value=0,
-        step=1,
-        key=P + "seed",
-        help="One seed makes the weight, the bias and the upstream gradient.",
-    )
-    init = sb.selectbox(
-        "Weight initialisation",
-        list(INITS),
-        key=P + "init",
-        format_func=INITS.get,
-        help="How the one shared weight is filled.",
-    )
-    padding_idx = sb.number_input(
-        "padding_idx (empty: none)",
-        value=None,
-        step=1,
-        key=P + "padding_idx",
-        help="This row starts at zero and never gets a gradient.",
-    )
-    max_norm = sb.number_input(
-        "max_norm (empty: none)",
-        value=None,
-        min_value=0.0,
-        key=P + "max_norm",
-        format="%.3f",
-        help="Looked-up rows longer than this are rescaled, in place.",
-    )
-    dtype = sb.radio("dtype", list(DTYPES), key=P + "dtype", horizontal=True)
-    sparse = sb.checkbox("sparse=True (sparse gradient)", key=P + "sparse")
-    put_inf = sb.checkbox(
-        "Put inf in a row not looked up",
-        key=P + "put_inf",
-        help="Shows where the two paths part: 0 x inf is NaN.",
-    )
-    book_biases = sb.checkbox("Show the book's per-row biases", key=P + "book_biases")
-    return LookupConfig(
-        n=int(n),
-        d=int(d),
-        indices=indices,
-        seed=int(seed),
-        init=init,
-        padding_idx=None if padding_idx is None else int(padding_idx),
-        max_norm=None if max_norm is None else float(max_norm),
-        dtype=dtype,
-        sparse=sparse,
-        put_inf=put_inf,
-        book_biases=book_biases,
-    )
+    """Sidebar widgets, one a LookupConfig field (the settings table); returns their config."""
+    return setting_widgets(st.sidebar, P, config, init={"format_func": INITS.get})
 
 
 def _heatmap(matrix: torch.Tensor, title: str, key: str, x: str, y: str, **kw) -> None:

@@ -8,13 +8,12 @@ import threading
 import streamlit as st
 import torch
 
+from explorer.train.config import TrainConfig
 from explorer.train.devices import available_devices
-from explorer.train.models import INITS, MODELS
 from explorer.train.runner import TrainingRun, warm_up
-from explorer.train.trainer import OPTIMIZERS, SCHEDULES, TrainConfig
 from explorer.ui import train_live, train_results
 from explorer.ui.train_data import data_section
-from explorer.ui.widgets import keep_config, seed_widget, show_error, stored_config
+from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
 
 P = "tr_"
 RUN_KEY = "tr_run"
@@ -28,135 +27,18 @@ fall and the items of one genre drift together.
 
 
 def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
-    """Sidebar widgets seeded from the stored config; returns the config they now say."""
-    values = dataclasses.asdict(config)
-    low, high = config.y_range or (0.0, 5.5)
-    values |= {"y_on": config.y_range is not None, "y_low": low, "y_high": high}
-    for name, value in values.items():
-        seed_widget(P + name, value)
-    sb = st.sidebar
-    sb.header("Model")
-    model = sb.selectbox(
-        "Model",
-        MODELS,
-        key=P + "model",
-        help="DotProduct: factors only. DotProductBias: plus a bias per user "
-        "and per item, as the book's second model.",
-    )
-    n_factors = sb.number_input(
-        "n_factors", 1, 1024, step=1, key=P + "n_factors", help="Numbers per user and per item."
-    )
-    y_on = sb.checkbox(
-        "y_range (sigmoid_range)",
-        key=P + "y_on",
-        help="Squeeze predictions into (low, high); the book uses (0, 5.5).",
-    )
-    c1, c2 = sb.columns(2)
-    y_low = c1.number_input("low", key=P + "y_low", disabled=not y_on, step=0.5)
-    y_high = c2.number_input("high", key=P + "y_high", disabled=not y_on, step=0.5)
-    init = sb.selectbox(
-        "Init",
-        list(INITS),
-        key=P + "init",
-        format_func=lambda k: k,
-        help=" / ".join(f"{k}: {v}" for k, v in INITS.items()),
-    )
-    sb.header("Training")
-    optimizer = sb.selectbox(
-        "Optimizer",
-        OPTIMIZERS,
-        key=P + "optimizer",
-        help="AdamW decays weights apart from the gradient, as fastai's "
-        "wd; SparseAdam updates only the rows a batch touched.",
-    )
-    lr = sb.number_input(
-        "Learning rate",
-        1e-6,
-        1000.0,
-        key=P + "lr",
-        format="%.4g",
-        help="The peak rate of one-cycle, or the constant rate.",
-    )
-    schedule = sb.selectbox(
-        "Schedule",
-        SCHEDULES,
-        key=P + "schedule",
-        help="one_cycle: fastai's fit_one_cycle; constant: a fixed rate.",
-    )
-    wd = sb.number_input(
-        "Weight decay (factors)",
-        0.0,
-        10.0,
-        key=P + "wd",
-        format="%.3g",
-        help="Pulls factors towards zero: less overfitting.",
-    )
-    bias_wd = sb.number_input(
-        "Weight decay (biases)",
-        0.0,
-        10.0,
-        key=P + "bias_wd",
-        value=None,
-        format="%.3g",
-        help="Empty: the same as the factors'. 0 fitted best on MovieLens.",
-    )
-    epochs = sb.number_input("Epochs", 1, 1000, key=P + "epochs", help="Passes over the data.")
-    batch_size = sb.number_input(
-        "Batch size", 1, 1_000_000, key=P + "batch_size", help="Ratings per step."
-    )
-    seed = sb.number_input(
-        "Seed",
-        0,
-        2**31 - 1,
-        key=P + "seed",
-        help="Init, shuffling and the split: same seed, same run.",
-    )
-    official = False
-    if has_official:
-        official = sb.checkbox(
-            "Use the official split",
-            key=P + "official_split",
-            help="The data's own test rows become the validation set.",
-        )
-    valid_pct = sb.slider(
-        "Validation share",
-        0.05,
-        0.5,
-        key=P + "valid_pct",
-        step=0.05,
-        disabled=official,
-        help="Random share of ratings held out.",
-    )
+    """Sidebar widgets, one a TrainConfig field (the settings table); returns their config."""
     devices = ["auto", *available_devices()]
-    if values["device"] not in devices:
+    if config.device not in devices:
+        config = dataclasses.replace(config, device="auto")
         st.session_state[P + "device"] = "auto"
-    device = sb.selectbox(
-        "Device", devices, key=P + "device", help="auto: cuda, then mps, then cpu."
-    )
-    threads = sb.number_input(
-        "CPU threads", 1, 64, key=P + "threads", help="One is steadiest on a small shared machine."
-    )
-    return TrainConfig(
-        model=model,
-        n_factors=int(n_factors),
-        y_range=(float(y_low), float(y_high)) if y_on else None,
-        init=init,
-        epochs=int(epochs),
-        batch_size=int(batch_size),
-        lr=float(lr),
-        schedule=schedule,
-        optimizer=optimizer,
-        wd=float(wd),
-        bias_wd=None if bias_wd is None else float(bias_wd),
-        seed=int(seed),
-        device=device,
-        threads=int(threads),
-        valid_pct=float(valid_pct),
-        official_split=official,
-        snapshot_every=config.snapshot_every,
-        log_every=config.log_every,
-        fast_step=config.fast_step,
-    )
+    official = config.official_split and has_official
+    special = {
+        "device": {"choices": devices},
+        "official_split": {"hidden": not has_official},
+        "valid_pct": {"disabled": official},
+    }
+    return setting_widgets(st.sidebar, P, config, **special)
 
 
 def _train(ratings, config: TrainConfig) -> None:

@@ -1,4 +1,4 @@
-"""Shared page helpers: configs kept across page switches and mirrored in the URL."""
+"""Shared page helpers: widgets made from the settings table, configs kept in the URL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from explorer.settings import Entry, bounds_text, table
 from explorer.view.links import from_query, to_query
 
 T = TypeVar("T")
@@ -31,6 +32,94 @@ def seed_widget(key: str, value: Any) -> None:
     """Give a widget its starting value unless the session already holds one."""
     if key not in st.session_state:
         st.session_state[key] = value
+
+
+def _number_args(e: Entry) -> dict:
+    """step and format of a number box, of the field's own type (Streamlit insists).
+
+    No min_value or max_value: a box with bounds silently keeps its old value when a number
+    beyond them is typed. Here the number goes through, and the page's check names the field
+    and its bounds (which the help text also states)."""
+    s = e.setting
+    args = {"format": s.fmt} if s.fmt else {}
+    if s.step is not None:
+        args["step"] = (int if e.kind is int else float)(s.step)
+    if e.optional:
+        args["value"] = None  # the box may be emptied: None is "no value"
+    return args
+
+
+def help_text(e: Entry) -> str:
+    """The row's help, with its bounds."""
+    allowed = bounds_text(e)
+    return f"{e.setting.help} Allowed: {allowed}." if allowed else e.setting.help
+
+
+def _pair(box, e: Entry, key: str, disabled: bool) -> tuple | None:
+    """A pair like y_range: a checkbox turns it on, then one box for each end."""
+    s = e.setting
+    on = box.checkbox(s.label, key=key + "_on", help=help_text(e), disabled=disabled)
+    left, right = box.columns(2)
+    args = {k: v for k, v in _number_args(e).items() if k != "value"}
+    args["disabled"] = disabled or not on
+    low = left.number_input("low", key=key + "_low", **args)
+    high = right.number_input("high", key=key + "_high", **args)
+    return (float(low), float(high)) if on else None
+
+
+def setting_widget(box, e: Entry, key: str, **kw: Any) -> Any:
+    """The widget a table row asks for, in `box` (the sidebar, a column...); returns its value.
+
+    kw: `choices` (a list narrower than the table's), `format_func`, `disabled`."""
+    s, disabled = e.setting, kw.get("disabled", False)
+    common = dict(key=key, help=help_text(e), disabled=disabled)
+    if s.widget == "pair":
+        return _pair(box, e, key, disabled)
+    if s.widget in ("select", "radio"):
+        options = list(kw.get("choices", s.choices))
+        fmt = kw.get("format_func", str)
+        if s.widget == "radio":
+            return box.radio(s.label, options, format_func=fmt, horizontal=True, **common)
+        return box.selectbox(s.label, options, format_func=fmt, **common)
+    if s.widget == "checkbox":
+        return box.checkbox(s.label, **common)
+    if s.widget == "text":
+        return box.text_input(s.label, **common)
+    if s.widget == "slider":
+        return box.slider(s.label, e.kind(s.low), e.kind(s.high), step=e.kind(s.step), **common)
+    value = box.number_input(s.label, **_number_args(e), **common)
+    return None if value is None else e.kind(value)
+
+
+def seed_widgets(prefix: str, config: Any) -> None:
+    """Seed every widget of a config's table from the config."""
+    for e in table(type(config)):
+        value = getattr(config, e.name)
+        if e.setting.widget == "pair":
+            low, high = value if value is not None else (e.default or (0.0, 1.0))
+            seed_widget(prefix + e.name + "_on", value is not None)
+            seed_widget(prefix + e.name + "_low", low)
+            seed_widget(prefix + e.name + "_high", high)
+        else:
+            seed_widget(prefix + e.name, value)
+
+
+def setting_widgets(box, prefix: str, config: T, **special: dict) -> T:
+    """Every widget of a config's table in field order under its group's header; returns the
+    config they now say. special: per field name, the keyword arguments of `setting_widget`,
+    or {"hidden": True} to keep the config's value without a widget."""
+    seed_widgets(prefix, config)
+    values, group = {}, None
+    for e in table(type(config)):
+        kw = special.get(e.name, {})
+        if kw.get("hidden"):
+            values[e.name] = getattr(config, e.name)
+            continue
+        if e.setting.group != group:
+            group = e.setting.group
+            box.header(group)
+        values[e.name] = setting_widget(box, e, prefix + e.name, **kw)
+    return type(config)(**values)
 
 
 def keep_config(prefix: str, config: Any) -> None:

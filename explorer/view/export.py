@@ -11,8 +11,8 @@ from typing import BinaryIO
 import torch
 
 from explorer.data.ratings import Ratings
+from explorer.train.config import TrainConfig
 from explorer.train.models import DotProduct, make_model
-from explorer.train.trainer import TrainConfig
 
 FORMAT = "embedding-explorer/checkpoint-1"
 

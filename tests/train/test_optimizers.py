@@ -3,9 +3,9 @@
 import pytest
 import torch
 
+from explorer.train.config import TrainConfig
 from explorer.train.models import make_model
 from explorer.train.optimizers import make_optimizer, make_scheduler, param_groups
-from explorer.train.trainer import TrainConfig
 
 
 def model(name: str = "DotProductBias", sparse: bool = False):

@@ -2,8 +2,8 @@ import time
 
 import torch
 
+from explorer.train.config import TrainConfig
 from explorer.train.runner import TrainingRun
-from explorer.train.trainer import TrainConfig
 from tests.conftest import ema_oracle
 
 

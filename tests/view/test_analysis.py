@@ -3,7 +3,8 @@ import torch
 from torch.testing import assert_close
 
 from explorer.data.synthetic import GENRES, synthetic_ratings
-from explorer.train.trainer import TrainConfig, Trainer
+from explorer.train.config import TrainConfig
+from explorer.train.trainer import Trainer
 from explorer.view.analysis import (
     bias_ranking,
     fold_in_user,

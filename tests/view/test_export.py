@@ -4,7 +4,8 @@ import pickle
 import pytest
 import torch
 
-from explorer.train.trainer import TrainConfig, Trainer
+from explorer.train.config import TrainConfig
+from explorer.train.trainer import Trainer
 from explorer.view.export import checkpoint_bytes, load_checkpoint, projector_tsv, save_checkpoint
 
 

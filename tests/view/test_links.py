@@ -1,5 +1,5 @@
 from explorer.lookup.config import LookupConfig
-from explorer.train.trainer import TrainConfig
+from explorer.train.config import TrainConfig
 from explorer.view.links import from_query, to_query
 
 
