@@ -20,7 +20,8 @@ import time
 from bench.browser import chromium, streamlit_server
 from explorer.data.synthetic import synthetic_ratings
 from explorer.train.config import TrainConfig
-from explorer.train.runner import TrainingRun, warm_up
+from explorer.train.runner import TrainingRun
+from explorer.train.worker import warm_up
 
 PLOTS_AFTER_TRAINING = 4  # loss, RMSE, item factors, planted genres
 

@@ -1,115 +1,27 @@
-"""TrainingRun: a Trainer in a worker process, read at any moment under a lock.
-
-Why a process and not a thread: the trainer is a Python loop of small torch calls, each of
-which releases the GIL. In a thread beside the Streamlit server, every redraw of the page
-takes the GIL from it for milliseconds at a time, and training ran 4-10 times slower while
-the page was drawing (measured; bench/live_overhead.py). In its own process it has a core of
-its own, and the page's drawing costs it next to nothing.
+"""TrainingRun: a run in a worker process (`worker.py`), read at any moment under a lock.
 
 The worker owns the Trainer and sends its events; a listener thread here records them. The
-parent keeps a mirror Trainer (same config, same split, same baselines) whose model receives
-the worker's weights whenever the run stops or ends, so the page reads the model from here.
-No streamlit in this module.
+page keeps the run's Plan (the split, the baselines, the sizes) and a CPU model that
+receives the worker's weights whenever the run stops or ends: no trainer, no optimizer and
+no device context in the server process. No streamlit in this module.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import queue
 import threading
 import time
-import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import torch
 
 from explorer.data.ratings import Ratings, Split
+from explorer.train.baselines import Metrics, metrics
 from explorer.train.config import TrainConfig
 from explorer.train.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
 from explorer.train.history import smooth
-from explorer.train.recovery import planted_match
-from explorer.train.trainer import Trainer
-
-SNAPSHOT_MIN_S = 0.2  # the worker forwards at most five factor snapshots a second
-SEND_EVERY_S = 0.1  # the worker batches its events into one message this often
-IDLE_LIMIT_S = 3600  # a stopped worker waits this long for Resume, then ends
-_CONTEXT = "forkserver"  # children fork from a clean, thread-free server: fast and safe
-
-
-def _context():
-    ctx = mp.get_context(_CONTEXT)
-    # torch._dynamo: the first optimizer made in a process imports it (1.6 s here), so the
-    # server imports it once and every worker forked from it starts without that wait
-    ctx.set_forkserver_preload(["torch", "torch._dynamo", "explorer.train.runner"])
-    return ctx
-
-
-def warm_up() -> None:
-    """Start the fork server now (it imports torch once), so the first Train is quick."""
-    ctx = _context()
-    p = ctx.Process(target=_noop, daemon=True)
-    p.start()
-    p.join()
-
-
-def _noop() -> None:
-    pass
-
-
-_SNAPSHOT_TENSORS = ("user_factors", "item_factors", "user_bias", "item_bias")
-
-
-def _convert(snapshot: SnapshotEvent, fn) -> SnapshotEvent:
-    """Snapshots cross the pipe as numpy arrays: torch would put tensors in shared memory,
-    one file handle per snapshot, five times a second; plain bytes are simpler."""
-    values = {k: getattr(snapshot, k) for k in _SNAPSHOT_TENSORS}
-    return replace(snapshot, **{k: None if v is None else fn(v) for k, v in values.items()})
-
-
-def _state(trainer: Trainer) -> dict:
-    return {k: v.detach().cpu().numpy().copy() for k, v in trainer.model.state_dict().items()}
-
-
-def _worker(ratings: Ratings, config: TrainConfig, split: Split, events, commands, stop) -> None:
-    """Runs in the child: train, forward events, wait for resume or quit after a stop."""
-    try:
-        trainer = Trainer(ratings, config, split)
-        while True:
-            last_snap = last_send = 0.0
-            pending: list[tuple] = []
-            for event in trainer.run(stop):
-                now = time.perf_counter()
-                if isinstance(event, SnapshotEvent):
-                    if trainer.status == "running" and now - last_snap < SNAPSHOT_MIN_S:
-                        continue  # the last snapshot, at a stop or the end, always goes
-                    last_snap = now
-                    planted = None
-                    if ratings.planted is not None:  # scored here, on the worker's own core
-                        planted = planted_match(event.item_factors, ratings.planted.item_factors)
-                    pending.append(("snapshot", _convert(event, torch.Tensor.numpy), planted))
-                else:
-                    if isinstance(event, EndEvent):
-                        pending.append(
-                            ("state", _state(trainer), trainer.global_step, trainer.epoch)
-                        )
-                    pending.append(("event", event))
-                # one message per SEND_EVERY_S: pickling and the queue's feeder thread take
-                # the worker's GIL, so fewer, larger messages leave more of it to training
-                if now - last_send >= SEND_EVERY_S or isinstance(event, (EpochEvent, EndEvent)):
-                    events.put(("batch", pending))
-                    pending, last_send = [], now
-            if pending:
-                events.put(("batch", pending))
-            if trainer.done:
-                return
-            try:
-                if commands.get(timeout=IDLE_LIMIT_S) != "resume":
-                    return
-            except queue.Empty:  # a stopped run nobody resumed (its page closed): end it
-                return
-            stop.clear()
-    except Exception as err:  # report, never die silently
-        events.put(("failed", f"{type(err).__name__}: {err}", traceback.format_exc()))
+from explorer.train.plan import make_plan, new_model, predict
+from explorer.train.worker import context, convert, work
 
 
 @dataclass(frozen=True)
@@ -146,11 +58,14 @@ class TrainingRun:
     """
 
     def __init__(self, ratings: Ratings, config: TrainConfig, split: Split | None = None):
-        self.trainer = Trainer(ratings, config, split)  # raises ValueError on a bad config
+        self.plan = make_plan(ratings, config, split)  # raises ValueError on a bad config
         self.ratings = ratings
         self.config = config
+        self.model = new_model(ratings, config)  # on the CPU; gets the worker's weights
+        self.global_step = self.epoch = 0
+        self._done = False  # finished or diverged: cannot start again
         self._lock = threading.Lock()
-        self._ctx = _context()
+        self._ctx = context()
         self._stop = self._ctx.Event()
         self._events = self._ctx.Queue()
         self._commands = self._ctx.Queue()
@@ -176,26 +91,19 @@ class TrainingRun:
 
     def start(self) -> bool:
         """Start, or resume after a stop; False if already running or done."""
-        if self._active or self.trainer.done or self._status == "failed":
+        if self._active or self._done or self._status == "failed":
             return False
         self._stop.clear()
         with self._lock:
             self._status, self._message = "running", "Training..."
-            self._segment_start, self._segment_step = time.perf_counter(), self.trainer.global_step
+            self._segment_start, self._segment_step = time.perf_counter(), self.global_step
         self._active = True
         if self._process is None:
             self._process = self._ctx.Process(
-                target=_worker,
+                target=work,
                 daemon=True,
                 name="training-run",
-                args=(
-                    self.ratings,
-                    self.config,
-                    self.trainer.split,
-                    self._events,
-                    self._commands,
-                    self._stop,
-                ),
+                args=(self.ratings, self.plan, self._events, self._commands, self._stop),
             )
             self._process.start()
             self._listener = threading.Thread(target=self._listen, daemon=True)
@@ -242,11 +150,11 @@ class TrainingRun:
         if kind == "event":
             self._record(msg[1])
         elif kind == "snapshot":
-            self._record(_convert(msg[1], torch.from_numpy), msg[2])
+            self._record(convert(msg[1], torch.from_numpy), msg[2])
         elif kind == "state":
             state = {k: torch.from_numpy(v) for k, v in msg[1].items()}
-            self.trainer.model.load_state_dict(state)
-            self.trainer.global_step, self.trainer.epoch = msg[2], msg[3]
+            self.model.load_state_dict(state)
+            self.global_step, self.epoch = msg[2], msg[3]
         elif kind == "failed":
             print(msg[2])
             self._fail(msg[1])
@@ -265,31 +173,31 @@ class TrainingRun:
                 last = self._smoothed[-1] if self._smoothed else 0.0
                 self._smoothed.extend(smooth(event.losses, last=last, count=len(self._smoothed)))
                 self._lr = event.lr
-                self.trainer.global_step = event.steps[-1]
+                self.global_step = event.steps[-1]
                 done = event.steps[-1] - self._segment_step
                 elapsed = time.perf_counter() - self._segment_start
                 self._rate = done * self.config.batch_size / max(elapsed, 1e-9)
             elif isinstance(event, EpochEvent):
                 self._epochs.append(event)
-                self.trainer.epoch = event.epoch
+                self.epoch = event.epoch
             elif isinstance(event, SnapshotEvent):
                 self._snapshot = event
                 if planted is not None:
                     self._planted.append((event.step, planted))
             elif isinstance(event, EndEvent):
                 self._status, self._message = event.status, event.message
-                self.trainer.status = event.status
+                self._done = event.status in ("finished", "diverged")
                 self._train_seconds += time.perf_counter() - self._segment_start
         if isinstance(event, EndEvent):
             self._active = False
 
     def view(self) -> RunView:
         """Copy the state under the lock."""
-        t = self.trainer
+        total = self.plan.total_steps
         with self._lock:
             left = None
             if self._rate > 0 and self._status == "running":
-                left = (t.total_steps - t.global_step) * self.config.batch_size / self._rate
+                left = (total - self.global_step) * self.config.batch_size / self._rate
             return RunView(
                 status=self._status,
                 message=self._message,
@@ -299,11 +207,25 @@ class TrainingRun:
                 epochs=list(self._epochs),
                 snapshot=self._snapshot,
                 planted=list(self._planted),
-                global_step=t.global_step,
-                total_steps=t.total_steps,
-                epoch=t.epoch,
+                global_step=self.global_step,
+                total_steps=total,
+                epoch=self.epoch,
                 lr=self._lr,
                 ratings_per_s=self._rate,
                 seconds_left=left,
                 train_seconds=self._train_seconds,
             )
+
+    def valid_rows(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The validation users, items and ratings: (n_valid,) each, on the CPU."""
+        v, r = self.plan.split.valid, self.ratings
+        return r.users[v], r.items[v], r.ratings[v]
+
+    def predict_valid(self) -> torch.Tensor:
+        """The model's predictions of the validation ratings: (n_valid,)."""
+        users, items, _ = self.valid_rows()
+        return predict(self.model, users, items)
+
+    def evaluate(self) -> Metrics:
+        """Validation metrics of the model as the worker last sent it."""
+        return metrics(self.predict_valid(), self.valid_rows()[2])

@@ -99,8 +99,8 @@ def draw_progress(run: TrainingRun, v: RunView) -> None:
 
 def _curves(run: TrainingRun, v: RunView) -> None:
     """Loss and validation RMSE side by side: canvases while training, plotly after."""
-    base = run.trainer.baselines
-    epoch_steps = [e.epoch * run.trainer.steps_per_epoch for e in v.epochs]
+    base = run.plan.baselines
+    epoch_steps = [e.epoch * run.plan.steps_per_epoch for e in v.epochs]
     rmse = [e.valid.rmse for e in v.epochs]
     flat = {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse}
     left, right = st.columns(2)
@@ -142,7 +142,7 @@ def draw_charts(run: TrainingRun, v: RunView) -> None:
             st.plotly_chart(train_figures.planted_figure(v.planted), key="tr_planted")
         if v.epochs:
             last = v.epochs[-1]
-            base = run.trainer.baselines
+            base = run.plan.baselines
             st.metric(
                 "Validation RMSE",
                 f"{last.valid.rmse:.4f}",

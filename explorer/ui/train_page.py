@@ -10,7 +10,8 @@ import torch
 
 from explorer.train.config import TrainConfig
 from explorer.train.devices import available_devices
-from explorer.train.runner import TrainingRun, warm_up
+from explorer.train.runner import TrainingRun
+from explorer.train.worker import warm_up
 from explorer.ui import train_live, train_results
 from explorer.ui.train_data import data_section
 from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config

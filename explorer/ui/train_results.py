@@ -26,17 +26,16 @@ def _predictions(run: TrainingRun) -> torch.Tensor:
     key = (id(run), run.view().global_step)
     cached = st.session_state.get("tr_predictions")
     if cached is None or cached[0] != key:
-        t = run.trainer
-        st.session_state["tr_predictions"] = (key, t.predict(t.valid_u, t.valid_i))
+        st.session_state["tr_predictions"] = (key, run.predict_valid())
     return st.session_state["tr_predictions"][1]
 
 
 def _metrics_table(run: TrainingRun, pred: torch.Tensor) -> None:
-    t = run.trainer
-    final = metrics(pred, t.valid_r.cpu())
+    base = run.plan.baselines
+    final = metrics(pred, run.valid_rows()[2])
     rows = [
-        ("global mean", t.baselines.global_mean),
-        ("user + item biases", t.baselines.biases),
+        ("global mean", base.global_mean),
+        ("user + item biases", base.biases),
         (run.config.model, final),
     ]
     st.dataframe(
@@ -44,7 +43,7 @@ def _metrics_table(run: TrainingRun, pred: torch.Tensor) -> None:
         width="stretch",
         hide_index=True,
     )
-    s = t.split
+    s = run.plan.split
     st.caption(
         f"Validation: {len(s.valid):,} ratings ({s.how}). {s.cold_users} users and "
         f"{s.cold_items} items appear only there: their embeddings were never trained."
@@ -52,7 +51,7 @@ def _metrics_table(run: TrainingRun, pred: torch.Tensor) -> None:
 
 
 def _biases(run: TrainingRun) -> None:
-    model, r = run.trainer.model, run.ratings
+    model, r = run.model, run.ratings
     if not hasattr(model, "item_bias"):
         st.caption("DotProduct has no biases: train DotProductBias to read them.")
         return
@@ -96,7 +95,7 @@ def _item_choice(run: TrainingRun) -> int:
 def _neighbours(run: TrainingRun) -> None:
     item = _item_choice(run)
     st.session_state["tr_item"] = item
-    factors = run.trainer.model.item_factors.weight.detach().cpu()
+    factors = run.model.item_factors.weight.detach().cpu()
     counts = run.ratings.item_counts
     near = item_neighbours(factors, item, 10, eligible=counts >= min(MIN_RATINGS, counts.max()))
     st.dataframe(
@@ -124,7 +123,7 @@ def _user_tables(run: TrainingRun, scores: torch.Tensor, rated: list[int]) -> No
 
 
 def _recommendations(run: TrainingRun) -> None:
-    r, m = run.ratings, run.trainer.model
+    r, m = run.ratings, run.model
     user = st.number_input("User index", 0, r.n_users - 1, 0, key="tr_user")
     itf = m.item_factors.weight.detach().cpu()
     ib = m.item_bias.weight[:, 0].detach().cpu() if hasattr(m, "item_bias") else None
@@ -150,7 +149,7 @@ def _recommendations(run: TrainingRun) -> None:
 
 
 def _new_user(run: TrainingRun) -> None:
-    r, m = run.ratings, run.trainer.model
+    r, m = run.ratings, run.model
     st.markdown(
         "**A new user.** Rate a few items: the model places you among the items it "
         "knows (your factors are fitted with the item factors held fixed) and "
@@ -175,12 +174,12 @@ def _new_user(run: TrainingRun) -> None:
 
 
 def _export(run: TrainingRun) -> None:
-    t, r = run.trainer, run.ratings
-    factors = t.model.item_factors.weight.detach().cpu().clone()
+    m, r = run.model, run.ratings
+    factors = m.item_factors.weight.detach().cpu().clone()
     c = st.columns(3)
     # each file is made when its button is pressed, not on every rerun of the page
     files = [
-        ("Checkpoint (.pt)", lambda: checkpoint_bytes(t.model, run.config, r), "dotproduct.pt"),
+        ("Checkpoint (.pt)", lambda: checkpoint_bytes(m, run.config, r), "dotproduct.pt"),
         ("Projector vectors.tsv", lambda: projector_vectors(factors), "vectors.tsv"),
         ("Projector metadata.tsv", lambda: projector_metadata(r), "metadata.tsv"),
     ]
@@ -196,12 +195,11 @@ def results_section(run: TrainingRun) -> None:
     if run.view().global_step == 0:
         return
     st.header("What it learned")
-    t = run.trainer
     pred = _predictions(run)
     _metrics_table(run, pred)
     with st.expander("Predicted against actual"):
         st.plotly_chart(
-            train_figures.pred_actual_figure(pred, t.valid_r.cpu()), key="tr_pred_actual"
+            train_figures.pred_actual_figure(pred, run.valid_rows()[2]), key="tr_pred_actual"
         )
     _biases(run)
     st.subheader("Nearest items")

@@ -62,13 +62,13 @@ def test_a_killed_worker_becomes_a_failed_status_not_a_hang(tiny):
 
 def test_the_parent_model_gets_the_workers_weights(tiny):
     run = TrainingRun(tiny, TrainConfig(epochs=2, n_factors=4))
-    before = run.trainer.model.item_factors.weight.detach().clone()
+    before = run.model.item_factors.weight.detach().clone()
     run.start()
     run.join(30)
-    after = run.trainer.model.item_factors.weight.detach()
+    after = run.model.item_factors.weight.detach()
     assert not torch.equal(before, after)
     assert torch.equal(after, run.view().snapshot.item_factors)
-    assert run.trainer.evaluate().rmse == run.view().epochs[-1].valid.rmse
+    assert run.evaluate().rmse == run.view().epochs[-1].valid.rmse
 
 
 def test_close_ends_the_worker(tiny):
