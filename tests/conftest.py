@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
+from hypothesis import settings
 
 from explorer.data.synthetic import synthetic_ratings
+
+# Property tests: derandomized by default (CI and a plain `pytest` draw the same examples, so
+# a run that passed passes again); HYPOTHESIS_PROFILE=explore draws new, random ones, more
+settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None, database=None)
+settings.register_profile("explore", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +70,19 @@ def ema_oracle(values: list[float], beta: float = 0.9) -> torch.Tensor:
         w = (1 - beta) * beta ** (t - i[: t + 1])
         out.append((w * v[: t + 1]).sum() / (1 - beta ** (t + 1)))
     return torch.stack(out)
+
+
+def ratings_frame(r) -> pd.DataFrame:
+    """A Ratings as a table with the original ids (and titles): what a reader read, to compare
+    with a plain pandas read of the same file."""
+    items = r.items.numpy()
+    frame = pd.DataFrame(
+        {
+            "user": r.user_ids[r.users.numpy()],
+            "item": r.item_ids[items],
+            "rating": r.ratings.numpy(),
+        }
+    )
+    if r.item_titles:
+        frame["title"] = np.asarray(r.item_titles, dtype=object)[items]
+    return frame

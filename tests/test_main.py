@@ -15,6 +15,8 @@ def test_train_on_the_built_in_data_end_to_end(tmp_path, capsys):
     rc = main(
         [
             "train",
+            "--device",
+            "cpu",
             "--n-ratings",
             "3000",
             "--epochs",
@@ -43,6 +45,8 @@ def test_train_on_a_movielens_folder_with_its_split(ml100k_dir, capsys):
     rc = main(
         [
             "train",
+            "--device",
+            "cpu",
             "--data",
             str(ml100k_dir),
             "--split",
@@ -66,7 +70,8 @@ def test_bad_arguments_exit_with_a_message(capsys):
 
 def test_module_runs_as_a_program():
     res = subprocess.run(
-        [sys.executable, "-m", "explorer", "train", "--n-ratings", "2000", "--epochs", "1"],
+        [sys.executable, "-m", "explorer", "train", "--n-ratings", "2000", "--epochs", "1"]
+        + ["--device", "cpu"],
         cwd=ROOT,
         capture_output=True,
         text=True,

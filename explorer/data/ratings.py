@@ -73,20 +73,6 @@ class Ratings:
         """Readable name of an item index."""
         return self.item_titles[item] if self.item_titles else f"item {self.item_ids[item]}"
 
-    def to_frame(self) -> pd.DataFrame:
-        """The ratings as a table with the original ids and titles."""
-        items = self.items.numpy()
-        frame = pd.DataFrame(
-            {
-                "user": self.user_ids[self.users.numpy()],
-                "item": self.item_ids[items],
-                "rating": self.ratings.numpy(),
-            }
-        )
-        if self.item_titles:
-            frame["title"] = np.asarray(self.item_titles, dtype=object)[items]
-        return frame
-
 
 def encode_ids(raw: pd.Series) -> tuple[torch.Tensor, np.ndarray]:
     """Map arbitrary ids to 0..n-1 in sorted order; return the codes and the original ids."""

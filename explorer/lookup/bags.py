@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from explorer.lookup.compare import max_abs_diff
 from explorer.lookup.config import ONE_HOT_CAP_BYTES
+from explorer.lookup.gradients import max_abs_diff
 
 BAG_MODES = ("sum", "mean", "max")
 

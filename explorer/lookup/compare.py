@@ -23,6 +23,7 @@ from explorer.lookup.config import (
     format_bytes,
     one_hot_bytes,
 )
+from explorer.lookup.gradients import Gradients, both_gradients, max_abs_diff
 
 
 def make_weight(n: int, d: int, init: str, seed: int, dtype: str = "float32") -> torch.Tensor:
@@ -60,22 +61,6 @@ def build_pair(weight: torch.Tensor, config: LookupConfig) -> tuple[nn.Embedding
 
 
 @dataclass(frozen=True)
-class Gradients:
-    """The weight's gradient through both paths, for one seeded upstream gradient."""
-
-    upstream: torch.Tensor  # (*batch, d)
-    lookup: torch.Tensor  # (n, d), dense view of the Embedding's gradient
-    product: torch.Tensor  # (n, d): the Linear's gradient, transposed back
-    equal: bool
-    max_abs_diff: float
-    nonzero_rows: list[int]  # rows with any non-zero gradient, through the lookup
-    counts: dict[int, int]  # how often each row was looked up (repeats accumulate)
-    padding_row_differs: bool  # the product path gives the padding row a gradient
-    sparse_indices: torch.Tensor | None  # (nnz,) row index per stored value, sparse=True only
-    sparse_values: torch.Tensor | None  # (nnz, d)
-
-
-@dataclass(frozen=True)
 class BiasComparison:
     """Embedding + one bias vector against nn.Linear(n, d, bias=True) on the one-hot."""
 
@@ -107,16 +92,6 @@ class LookupResult:
     gradients: Gradients | None
     bias: BiasComparison | None
     skipped: dict[str, str] = field(default_factory=dict)  # view -> why it was skipped
-
-
-def max_abs_diff(a: torch.Tensor, b: torch.Tensor) -> float:
-    """Largest |a - b|; NaN if the two disagree on where NaN is, 0.0 where both are NaN."""
-    both_nan = torch.isnan(a) & torch.isnan(b)
-    if (torch.isnan(a) ^ torch.isnan(b)).any():
-        return math.nan
-    diff = (a - b).abs().masked_fill(both_nan, 0.0)
-    diff = diff.masked_fill((a == b), 0.0)  # inf == inf is exact; inf - inf would be NaN
-    return float(diff.max()) if diff.numel() else 0.0
 
 
 def free_row(idx: torch.Tensor, n: int) -> int | None:
@@ -166,7 +141,11 @@ def compare(config: LookupConfig) -> LookupResult:
 
     gen = torch.Generator().manual_seed(config.seed + 1)
     upstream = torch.randn(lookup.shape, generator=gen, dtype=dtype)  # (*batch, d)
-    gradients = _gradients(config, emb, lin, idx, lookup, product, upstream)
+    gradients = (
+        None
+        if product is None
+        else both_gradients(config, emb, lin, idx, lookup, product, upstream)
+    )
     bias = _bias(config, weight_after, idx, lookup.detach(), one_hot_x, gen)
     return LookupResult(
         config=config,
@@ -184,40 +163,6 @@ def compare(config: LookupConfig) -> LookupResult:
         gradients=gradients,
         bias=bias,
         skipped=skipped,
-    )
-
-
-def _gradients(config, emb, lin, idx, lookup, product, upstream) -> Gradients | None:
-    """Backpropagate one upstream gradient through both paths."""
-    if product is None:
-        return None
-    lookup.backward(upstream)
-    product.backward(upstream)
-    grad = emb.weight.grad
-    sparse_indices = sparse_values = None
-    if grad.is_sparse:
-        grad = grad.coalesce()  # repeated indices are summed only when coalesced
-        sparse_indices, sparse_values = grad.indices()[0], grad.values()
-        grad = grad.to_dense()
-    g_product = lin.weight.grad.t()  # (n, d)
-    counts: dict[int, int] = {}
-    for i in idx.flatten().tolist():
-        counts[i] = counts.get(i, 0) + 1
-    padding_differs = False
-    if config.padding_idx is not None:
-        pad = config.padding_idx % config.n
-        padding_differs = bool((g_product[pad] != 0).any())
-    return Gradients(
-        upstream=upstream,
-        lookup=grad,
-        product=g_product,
-        equal=torch.equal(grad, g_product),
-        max_abs_diff=max_abs_diff(grad, g_product),
-        nonzero_rows=(grad != 0).any(dim=1).nonzero().flatten().tolist(),
-        counts=dict(sorted(counts.items())),
-        padding_row_differs=padding_differs,
-        sparse_indices=sparse_indices,
-        sparse_values=sparse_values,
     )
 
 

@@ -1,7 +1,12 @@
-"""The optimizer and the schedule a TrainConfig asks for, with fastai's settings.
+"""The optimizer and the schedule a TrainConfig asks for, in fastai's settings where torch has
+them.
 
-fastai's Adam(W) uses betas (0.9, 0.99) and eps 1e-5, and `fit_one_cycle` warms up for a
-quarter of the steps from lr/25 and anneals to lr/(25 * 1e5), cycling the momentum.
+fastai's Adam(W) uses betas (0.9, 0.99) and eps 1e-5; so do these. The schedule is torch's
+`OneCycleLR` shaped like fastai's `fit_one_cycle`: it warms up for a quarter of the steps
+from lr/25 to lr, cycling the momentum, then anneals. One difference: torch's final rate is
+the start's divided by `final_div_factor`, lr/(25 * 1e5), where fastai's is lr/1e5, 25 times
+higher. The defaults were tuned with torch's (bench/tune.py); the last steps at either rate
+change the weights by next to nothing.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ _CSS = """
   padding: 2px 6px; font: 12px "Source Sans", "Source Sans Pro", sans-serif;
 }
 """
-_component = st.components.v2.component(
-    "live_chart", js=Path(__file__).with_name("live_chart.js").read_text(), css=_CSS
-)
+_HERE = Path(__file__).parent
+_JS = "\n".join((_HERE / name).read_text() for name in ("live_chart_layout.js", "live_chart.js"))
+_component = st.components.v2.component("live_chart", js=_JS, css=_CSS)
 
 
 def live_chart(spec: dict, key: str) -> None:

@@ -19,7 +19,9 @@ ANSWER = """
 index `i`, returns row `W[i]`. `nn.Linear(n, d, bias=False)` fed the one-hot vector of `i`
 computes `one_hot(i) @ W` (its own weight is `W.T`, shape `(d, n)`), and that product picks
 out the same row: every other row is multiplied by 0. So the numbers are the same, and so
-are the gradients; the lookup just skips the `n x d` multiply-adds and the `n`-wide input.
+are the gradients (bit for bit, or, where an index repeats, up to the order in which the
+repeats' gradients are added); the lookup just skips the `n x d` multiply-adds and the
+`n`-wide input.
 An Embedding followed by a bias vector is `nn.Linear(n, d, bias=True)` on the one-hot.
 """
 

@@ -63,11 +63,24 @@ def gradient_section(result: LookupResult, heatmap) -> None:
         st.info("Skipped with the one-hot path.")
         return
     cfg = result.config
+    verdict = _ok(g.equal, g.max_abs_diff)
+    if not g.equal and g.within_rounding:
+        verdict = (
+            f"equal but for summation order (max |difference| {g.max_abs_diff:.3g}, within "
+            f"the {g.rounding_bound:.3g} that adding the same numbers in another order can make)"
+        )
     st.markdown(
         "A seeded upstream gradient flows back through both paths. Weight gradient: "
-        f"**{_ok(g.equal, g.max_abs_diff)}**. Only looked-up rows get a gradient: "
+        f"**{verdict}**. Only looked-up rows get a gradient: "
         f"{g.nonzero_rows}. Repeated indices add up: looked-up counts {g.counts}."
     )
+    if not g.equal and g.within_rounding:
+        st.caption(
+            "Why not bit for bit: a row looked up k times gets the sum of k upstream rows. "
+            "The lookup's backward adds them one by one; the product's, one_hot.T @ upstream, "
+            "is a matrix product that adds them in another order, and floating-point addition "
+            "rounds differently in another order. Without repeated indices the two are equal."
+        )
     if cfg.padding_idx is not None:
         pad = cfg.padding_idx % cfg.n
         msg = f"nn.Embedding gives the padding row {pad} no gradient" + (

@@ -50,7 +50,9 @@ def checkpoint_bytes(model: DotProduct, config: TrainConfig, ratings: Ratings) -
 
 
 def load_checkpoint(source: Path | BinaryIO) -> tuple[DotProduct, TrainConfig, dict]:
-    """Load a checkpoint safely; ValueError if the file is not one of ours."""
+    """Load a checkpoint the page or `--checkpoint` saved: (model, config, the rest).
+
+    Safely: weights_only=True, never unpickled. ValueError for anything but one of ours."""
     try:
         data = torch.load(source, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, OSError) as err:
@@ -64,15 +66,27 @@ def load_checkpoint(source: Path | BinaryIO) -> tuple[DotProduct, TrainConfig, d
             "This file holds tensors but is not an Embedding Explorer checkpoint: save one from "
             "the Train page or with `python -m explorer train --checkpoint FILE`."
         )
+    try:
+        return _from_checkpoint(data)
+    except (KeyError, TypeError, AttributeError, ValueError, RuntimeError) as err:
+        raise ValueError(
+            "This file looks like an Embedding Explorer checkpoint but its contents do not fit "
+            f"together ({type(err).__name__}: {str(err).splitlines()[0][:120]}): save it again "
+            "from the Train page or with `python -m explorer train --checkpoint FILE`."
+        ) from None
+
+
+def _from_checkpoint(data: dict) -> tuple[DotProduct, TrainConfig, dict]:
     known = {f.name for f in fields(TrainConfig)}
     cfg = {k: v for k, v in data["config"].items() if k in known}
     if cfg.get("y_range") is not None:
         cfg["y_range"] = tuple(cfg["y_range"])
     config = TrainConfig(**cfg)
+    config.check()
     model = make_model(
         config.model,
-        data["n_users"],
-        data["n_items"],
+        int(data["n_users"]),
+        int(data["n_items"]),
         config.n_factors,
         config.y_range,
         config.init,

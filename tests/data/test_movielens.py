@@ -4,14 +4,14 @@ import pandas as pd
 import pytest
 
 from explorer.data.movielens import detect_format, read_movielens
-from tests.conftest import write_ml100k, zip_folder
+from tests.conftest import ratings_frame, write_ml100k, zip_folder
 
 
 def test_ml100k_folder_matches_a_plain_pandas_read(ml100k_dir):
     r = read_movielens(ml100k_dir)
     raw = pd.read_csv(ml100k_dir / "u.data", sep="\t", header=None)
     assert len(r) == len(raw)
-    back = r.to_frame()
+    back = ratings_frame(r)
     assert back["user"].tolist() == raw[0].tolist()
     assert back["item"].tolist() == raw[1].tolist()
     assert back["rating"].tolist() == raw[2].astype(float).tolist()
@@ -24,13 +24,13 @@ def test_official_split_marks_the_test_rows(ml100k_dir):
     r = read_movielens(ml100k_dir, split="u1")
     test = pd.read_csv(ml100k_dir / "u1.test", sep="\t", header=None)
     assert int(r.is_valid.sum()) == len(test)
-    assert r.to_frame()[r.is_valid.numpy()]["user"].tolist() == test[0].tolist()
+    assert ratings_frame(r)[r.is_valid.numpy()]["user"].tolist() == test[0].tolist()
 
 
 def test_zip_with_a_nested_folder_reads_the_same(ml100k_dir, tmp_path):
     z = zip_folder(ml100k_dir, tmp_path / "ml-100k.zip", prefix="ml-100k/")
     a, b = read_movielens(ml100k_dir), read_movielens(z)
-    assert a.to_frame().equals(b.to_frame())
+    assert ratings_frame(a).equals(ratings_frame(b))
 
 
 def test_zip_members_are_never_extracted(tmp_path):

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from explorer.data.ratings import encode_ids, official_split, random_split, ratings_from_frame
+from tests.conftest import ratings_frame
 
 
 def _frame():
@@ -22,7 +23,7 @@ def test_ratings_from_frame_maps_back_to_original_ids():
     r = ratings_from_frame(_frame(), "test", titles={10: "Ten", 20: "Twenty", 30: "Thirty"})
     assert (r.n_users, r.n_items, len(r)) == (3, 3, 4)
     assert r.rating_range == (1.0, 5.0)
-    back = r.to_frame()
+    back = ratings_frame(r)
     pd.testing.assert_frame_equal(
         back[["user", "item"]], _frame()[["user", "item"]], check_dtype=False
     )

@@ -10,7 +10,7 @@ from tests.e2e.conftest import main_block, shot, wait_idle
 from tests.e2e.test_live_chart import COUNT_COLOUR, rgb
 
 pytestmark = pytest.mark.e2e
-LONG_RUN = "/train?epochs=60&batch_size=64"  # a few seconds: long enough to watch
+LONG_RUN = "/train?epochs=60&batch_size=64&device=cpu"  # a few seconds: long enough to watch
 
 
 def progress_text(page) -> str:
@@ -104,7 +104,7 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
 def test_a_bad_upload_shows_what_was_wrong_and_keeps_the_model(
     server, page, tmp_path, content, message
 ):
-    page.goto(server + "/train")
+    page.goto(server + "/train?device=cpu")
     main = main_block(page)
     main.get_by_role("button", name="Train", exact=True).click()
     main.get_by_text("What it learned").wait_for(timeout=60_000)
@@ -129,7 +129,7 @@ def test_two_sessions_train_at_once_and_stay_independent(server, browser):
     for seed in (1, 2):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         pg = ctx.new_page()
-        pg.goto(f"{server}/train?seed={seed}&epochs=30")
+        pg.goto(f"{server}/train?seed={seed}&epochs=30&device=cpu")
         main_block(pg).get_by_role("button", name="Train", exact=True).wait_for()
         pages.append(pg)
     for pg in pages:
@@ -147,7 +147,7 @@ def test_two_sessions_train_at_once_and_stay_independent(server, browser):
 
 
 def test_the_data_chooser_stays_open_while_the_settings_change(server, page):
-    page.goto(server + "/train")
+    page.goto(server + "/train?device=cpu")
     main = main_block(page)
     main.get_by_role("button", name="Train", exact=True).wait_for()
     wait_idle(page)

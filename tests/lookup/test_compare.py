@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from torch.testing import assert_close
 
@@ -11,7 +11,6 @@ from explorer.lookup.compare import compare, make_weight, max_abs_diff
 from explorer.lookup.config import ONE_HOT_CAP_BYTES, LookupConfig, parse_indices
 
 
-@settings(max_examples=40, deadline=None)
 @given(
     n=st.integers(1, 40),
     d=st.integers(1, 12),
@@ -29,7 +28,28 @@ def test_product_equals_lookup_and_plain_torch(n, d, data, dtype, init, seed):
     assert r.equal is True and r.max_abs_diff == 0.0
     assert_close(r.lookup, oracle, rtol=0, atol=0)
     assert_close(r.product, F.one_hot(torch.tensor(idx), n).to(w.dtype) @ w, rtol=0, atol=0)
-    assert r.gradients.equal
+    # gradients: bit-equal when no index repeats; with repeats, each row sums several terms
+    # and the two paths add them in different orders, so they agree within that bound only
+    g = r.gradients
+    if len(set(idx)) == len(idx):
+        assert g.equal and g.max_abs_diff == 0.0 and g.rounding_bound == 0.0
+    else:
+        assert g.within_rounding and g.max_abs_diff <= g.rounding_bound
+    oracle_w = w.clone().requires_grad_(True)
+    oracle_w[torch.tensor(idx)].backward(g.upstream)  # plain torch
+    assert_close(g.lookup, oracle_w.grad, rtol=0, atol=g.rounding_bound)
+    assert_close(g.product, oracle_w.grad, rtol=0, atol=g.rounding_bound)
+
+
+def test_many_repeats_differ_by_summation_order_only_within_the_bound():
+    # the case hypothesis found (eight 0s, float64) and the page's (196 threes, float32)
+    for n, d, idx, dtype in ((3, 4, [0] * 8, "float64"), (240, 30, [3] * 196, "float32")):
+        r = compare(LookupConfig(n=n, d=d, indices=str(idx), dtype=dtype))
+        g = r.gradients
+        assert g.within_rounding and g.rounding_bound > 0
+        assert g.max_abs_diff <= g.rounding_bound
+        others = torch.arange(n) != idx[0]  # rows never looked up: zero in both, exactly
+        assert torch.equal(g.lookup[others], g.product[others]) and not g.lookup[others].any()
 
 
 def test_two_d_batch_keeps_its_shape():

@@ -17,7 +17,7 @@ def wait(run, cond, timeout=30):
 
 
 def test_stopped_from_another_thread_keeps_its_history_and_resumes(tiny):
-    run = TrainingRun(tiny, TrainConfig(epochs=200, batch_size=32, n_factors=8))
+    run = TrainingRun(tiny, TrainConfig(device="cpu", epochs=200, batch_size=32, n_factors=8))
     assert run.start()
     assert not run.start()  # already running
     wait(run, lambda v: v.global_step > 20)
@@ -41,7 +41,7 @@ def test_stopped_from_another_thread_keeps_its_history_and_resumes(tiny):
 
 
 def test_a_finished_run_reports_epochs_and_cannot_restart(tiny):
-    run = TrainingRun(tiny, TrainConfig(epochs=2, n_factors=4))
+    run = TrainingRun(tiny, TrainConfig(device="cpu", epochs=2, n_factors=4))
     run.start()
     run.join(30)
     v = run.view()
@@ -51,7 +51,7 @@ def test_a_finished_run_reports_epochs_and_cannot_restart(tiny):
 
 
 def test_a_killed_worker_becomes_a_failed_status_not_a_hang(tiny):
-    run = TrainingRun(tiny, TrainConfig(epochs=500, batch_size=16, n_factors=4))
+    run = TrainingRun(tiny, TrainConfig(device="cpu", epochs=500, batch_size=16, n_factors=4))
     run.start()
     wait(run, lambda v: v.global_step > 5)
     run._process.kill()  # as the kernel's OOM killer would
@@ -61,7 +61,7 @@ def test_a_killed_worker_becomes_a_failed_status_not_a_hang(tiny):
 
 
 def test_the_parent_model_gets_the_workers_weights(tiny):
-    run = TrainingRun(tiny, TrainConfig(epochs=2, n_factors=4))
+    run = TrainingRun(tiny, TrainConfig(device="cpu", epochs=2, n_factors=4))
     before = run.model.item_factors.weight.detach().clone()
     run.start()
     run.join(30)
@@ -72,7 +72,7 @@ def test_the_parent_model_gets_the_workers_weights(tiny):
 
 
 def test_close_ends_the_worker(tiny):
-    run = TrainingRun(tiny, TrainConfig(epochs=500, batch_size=16, n_factors=4))
+    run = TrainingRun(tiny, TrainConfig(device="cpu", epochs=500, batch_size=16, n_factors=4))
     run.start()
     wait(run, lambda v: v.global_step > 5)
     run.close()

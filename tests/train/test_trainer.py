@@ -10,7 +10,7 @@ from explorer.train.devices import resolve_device
 from explorer.train.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
 from explorer.train.trainer import Trainer
 
-SMALL = dict(epochs=3, batch_size=64, n_factors=8, snapshot_every=7, log_every=5)
+SMALL = dict(device="cpu", epochs=3, batch_size=64, n_factors=8, snapshot_every=7, log_every=5)
 
 
 def history(trainer, stop=None):
@@ -21,7 +21,7 @@ def history(trainer, stop=None):
 
 
 def test_loss_falls_and_the_model_beats_its_baselines(tiny):
-    tr = Trainer(tiny, TrainConfig(epochs=8, batch_size=64, n_factors=8, lr=1e-2))
+    tr = Trainer(tiny, TrainConfig(device="cpu", epochs=8, batch_size=64, n_factors=8, lr=1e-2))
     events, losses, epochs = history(tr)
     assert sum(losses[-10:]) / 10 < 0.6 * sum(losses[:10]) / 10
     assert epochs[-1].valid.rmse < tr.baselines.biases.rmse < tr.baselines.global_mean.rmse
@@ -126,7 +126,7 @@ def test_official_split_is_used(ml100k_dir):
     from explorer.data.movielens import read_movielens
 
     r = read_movielens(ml100k_dir, split="u1")
-    tr = Trainer(r, TrainConfig(official_split=True, epochs=1, n_factors=4))
+    tr = Trainer(r, TrainConfig(device="cpu", official_split=True, epochs=1, n_factors=4))
     assert tr.split.how == "official split" and len(tr.split.valid) == int(r.is_valid.sum())
 
 
@@ -143,7 +143,7 @@ def test_official_split_is_used(ml100k_dir):
 )
 def test_bad_configs_say_what_to_change(tiny, kw, needle):
     with pytest.raises(ValueError, match=needle):
-        Trainer(tiny, TrainConfig(**kw))
+        Trainer(tiny, TrainConfig(device="cpu", **kw))
 
 
 def test_devices():

@@ -134,3 +134,14 @@ def test_a_training_worker_importing_the_app_draws_nothing_and_imports_no_stream
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "[]" and out.stderr == ""
+
+
+def test_many_repeats_say_the_gradients_differ_by_summation_order_only():
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.query_params["n"], app.query_params["d"] = "240", "30"
+    app.query_params["indices"] = ", ".join(["3"] * 196)
+    app.run()
+    assert not app.exception
+    body = texts(app)
+    assert "Equal, bit for bit" in app.success[0].value  # the forward pass still is
+    assert "equal but for summation order" in body and "Why not bit for bit" in body

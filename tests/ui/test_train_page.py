@@ -16,6 +16,7 @@ train_page.render()
 
 def page() -> AppTest:
     at = AppTest.from_string(PAGE, default_timeout=60)
+    at.query_params["device"] = "cpu"  # the same run on a machine with a GPU
     at.run()
     assert not at.exception
     return at

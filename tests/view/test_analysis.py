@@ -51,7 +51,7 @@ def test_recommend_skips_rated_items():
 
 def test_trained_model_on_planted_data_reads_right():
     r = synthetic_ratings(30000, seed=3)
-    tr = Trainer(r, TrainConfig(epochs=5))
+    tr = Trainer(r, TrainConfig(device="cpu", epochs=5))
     list(tr.run())
     m = tr.model
     itf, ib = m.item_factors.weight.detach(), m.item_bias.weight[:, 0].detach()

@@ -11,7 +11,7 @@ from explorer.view.export import checkpoint_bytes, load_checkpoint, projector_ts
 
 @pytest.fixture(scope="module")
 def trained(tiny):
-    tr = Trainer(tiny, TrainConfig(epochs=2, n_factors=6, y_range=(0.5, 5.5)))
+    tr = Trainer(tiny, TrainConfig(device="cpu", epochs=2, n_factors=6, y_range=(0.5, 5.5)))
     list(tr.run())
     return tr
 
@@ -71,3 +71,24 @@ def test_projector_files(trained, tiny):
     lines = meta.strip("\n").split("\n")
     assert lines[0] == "title\tgenre\tid" and len(lines) == tiny.n_items + 1
     assert lines[1].split("\t") == [tiny.item_titles[0], tiny.item_genres[0], "0"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.pop("config"),
+        lambda d: d.update(config="not a dict"),
+        lambda d: d.update(n_users=None),
+        lambda d: d["config"].update(n_factors=-3),
+        lambda d: d["model_state"].pop("item_factors.weight"),
+        lambda d: d["model_state"].update({"item_factors.weight": torch.zeros(2, 2)}),
+    ],
+)
+def test_a_damaged_checkpoint_is_a_value_error(trained, tiny, tmp_path, damage):
+    path = tmp_path / "m.pt"
+    save_checkpoint(path, trained.model, trained.config, tiny)
+    data = torch.load(path, weights_only=True)
+    damage(data)
+    torch.save(data, path)
+    with pytest.raises(ValueError, match="do not fit together"):
+        load_checkpoint(path)
