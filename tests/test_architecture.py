@@ -1,8 +1,8 @@
 """The subpackages are the architecture, and imports run one way.
 
-settings at the bottom; data and lookup on it, side by side; then train, then view, then ui
-(the only package that imports streamlit). `__main__` (the command line) may use everything
-but ui. A module that imports upward, or sideways between data and lookup, fails here.
+settings and limits at the bottom; data and lookup on them, side by side; then train, then
+view, then ui (the only package that imports streamlit). `__main__` (the command line) may
+use everything but ui. An import upward, or sideways between data and lookup, fails here.
 """
 
 import ast
@@ -13,14 +13,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "explorer"
 
 # what each part of explorer/ may import from explorer/ (itself always)
+BASE = {"settings", "limits"}  # the setting table and the server's limits, under all
 ALLOWED = {
     "settings": set(),
-    "data": {"settings"},
-    "lookup": {"settings"},
-    "train": {"settings", "data"},
-    "view": {"settings", "data", "lookup", "train"},
-    "ui": {"settings", "data", "lookup", "train", "view"},
-    "__main__": {"settings", "data", "lookup", "train", "view"},
+    "limits": set(),
+    "data": BASE,
+    "lookup": BASE,
+    "train": BASE | {"data"},
+    "view": BASE | {"data", "lookup", "train"},
+    "ui": BASE | {"data", "lookup", "train", "view"},
+    "__main__": BASE | {"data", "lookup", "train", "view"},
     "__init__": set(),
 }
 MAX_LINES = 250

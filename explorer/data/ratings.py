@@ -9,6 +9,7 @@ such an id. `Split.cold_users` and `Split.cold_items` count them so the page can
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 
@@ -17,8 +18,42 @@ import pandas as pd
 import torch
 
 
+class _TensorAsArray:
+    """A tensor's values while pickled: a numpy array, which pickles as plain bytes."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray):
+        self.array = array
+
+    def __reduce__(self):
+        return (_TensorAsArray, (self.array,))
+
+
+def _rebuild(cls, values: dict):
+    out = {
+        k: torch.from_numpy(v.array) if isinstance(v, _TensorAsArray) else v
+        for k, v in values.items()
+    }
+    return cls(**out)
+
+
+class PickledAsArrays:
+    """Pickled with numpy arrays in place of tensors. A tensor sent to a worker process is
+    moved to shared memory (/dev/shm, 64 MB in a default container, which a 3M-rating set
+    overflows); plain arrays are copied through the pipe instead, and this process's
+    tensors stay where they are."""
+
+    def __reduce__(self):
+        values = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            values[f.name] = _TensorAsArray(v.numpy()) if isinstance(v, torch.Tensor) else v
+        return (_rebuild, (type(self), values))
+
+
 @dataclass(frozen=True)
-class Planted:
+class Planted(PickledAsArrays):
     """The synthetic set's true factors and biases, kept to score what training recovers."""
 
     user_factors: torch.Tensor  # (n_users, k)
@@ -28,7 +63,7 @@ class Planted:
 
 
 @dataclass(frozen=True, eq=False)
-class Ratings:
+class Ratings(PickledAsArrays):
     """User and item indices 0..n-1, ratings, and the maps back to the original ids."""
 
     users: torch.Tensor  # (N,) long, 0..n_users-1
@@ -111,7 +146,7 @@ def ratings_from_frame(
 
 
 @dataclass(frozen=True)
-class Split:
+class Split(PickledAsArrays):
     """Row positions of the training and validation ratings."""
 
     train: torch.Tensor  # (n_train,) long

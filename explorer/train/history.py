@@ -28,3 +28,31 @@ def thinned_loss(
         return steps, losses, smoothed
     k = -(-len(steps) // max_points)
     return steps[::k], losses[::k], smoothed[::k]
+
+
+class LossHistory:
+    """A run's steps, losses and smoothed losses, within a fixed number of points.
+
+    When it holds more than `cap`, the older half is thinned to every other point, so recent
+    steps stay whole and a run of any length takes the same memory. The smoothed loss goes on
+    from all the losses seen, thinned or not.
+    """
+
+    def __init__(self, cap: int = 10_000):
+        self.cap = cap
+        self.steps: list[int] = []
+        self.losses: list[float] = []
+        self.smoothed: list[float] = []
+        self.seen = 0  # losses seen in all, thinned ones included
+
+    def extend(self, steps: list[int], losses: list[float]) -> None:
+        last = self.smoothed[-1] if self.smoothed else 0.0
+        self.smoothed.extend(smooth(losses, last=last, count=self.seen))
+        self.steps.extend(steps)
+        self.losses.extend(losses)
+        self.seen += len(losses)
+        if len(self.steps) > self.cap:
+            half = len(self.steps) // 2
+            for name in ("steps", "losses", "smoothed"):
+                values = getattr(self, name)
+                setattr(self, name, values[:half:2] + values[half:])

@@ -45,14 +45,19 @@ def make_optimizer(config, params: list[dict], device: torch.device) -> torch.op
 def make_scheduler(
     config, optimizer: torch.optim.Optimizer, total_steps: int
 ) -> torch.optim.lr_scheduler.LRScheduler | None:
-    """fastai's one-cycle for `schedule="one_cycle"`; None for a constant rate."""
-    if config.schedule != "one_cycle":
+    """fastai's one-cycle for `schedule="one_cycle"`; None for a constant rate.
+
+    Any number of steps works: torch's OneCycleLR needs its warm-up to end after step 0 and
+    before the last step (0 < pct_start * total_steps - 1 < total_steps - 1), so a short run
+    warms up over a larger share (1.5 steps at least), and a run of one step has no cycle to
+    make: it takes that step at the peak rate."""
+    if config.schedule != "one_cycle" or total_steps < 2:
         return None
     return torch.optim.lr_scheduler.OneCycleLR(
         optimizer,
         max_lr=config.lr,
         total_steps=total_steps,
-        pct_start=0.25,
+        pct_start=max(0.25, 1.5 / total_steps),
         div_factor=25.0,
         final_div_factor=1e5,
         cycle_momentum=config.optimizer != "SGD",

@@ -4,49 +4,43 @@ The worker owns the Trainer and sends its events; a listener thread here records
 page keeps the run's Plan (the split, the baselines, the sizes) and a CPU model that
 receives the worker's weights whenever the run stops or ends: no trainer, no optimizer and
 no device context in the server process. No streamlit in this module.
+
+Every worker ends: when its run is dropped (the session closed: the listener holds the run
+only weakly), when nobody has looked at a running run for `limits.unwatched_s()` (it
+stops), when a stopped one waits past `limits.stopped_idle_s()`, and when the server dies
+(the worker watches a pipe from this process). Past the server's cap (`Slots`) a run waits
+in line. No method blocks: Stop asks, Reset hands the worker to a reaper thread.
 """
 
 from __future__ import annotations
 
-import queue
+import itertools
 import threading
 import time
-from dataclasses import dataclass
+import weakref
 
 import torch
 
+from explorer import limits
 from explorer.data.ratings import Ratings, Split
 from explorer.train.baselines import Metrics, metrics
 from explorer.train.config import TrainConfig
 from explorer.train.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
-from explorer.train.history import smooth
+from explorer.train.history import LossHistory
 from explorer.train.plan import make_plan, new_model, predict
-from explorer.train.worker import context, convert, work
+from explorer.train.run_view import RunView
+from explorer.train.slots import Slots
+from explorer.train.worker import Worker, convert, listen
+
+_TOKENS = itertools.count(1)
+RESULT_STATES = ("stopped", "finished", "diverged")  # a model worth reading
 
 
-@dataclass(frozen=True)
-class RunView:
-    """A consistent copy of a run's state for drawing."""
-
-    status: str  # ready, running, stopped, finished, diverged, failed
-    message: str
-    steps: list[int]
-    losses: list[float]
-    smoothed: list[float]  # the losses' debiased moving average, as fastai's Recorder keeps
-    epochs: list[EpochEvent]
-    snapshot: SnapshotEvent | None
-    planted: list[tuple[int, float]]  # (step, R^2 of the planted item factors)
-    global_step: int
-    total_steps: int
-    epoch: int
-    lr: float
-    ratings_per_s: float
-    seconds_left: float | None
-    train_seconds: float
-
-    @property
-    def progress(self) -> float:
-        return self.global_step / max(1, self.total_steps)
+def _release(worker: Worker, slots: Slots | None, token: int) -> None:
+    """When a run is dropped: end its worker, free its slot or its place in line."""
+    worker.close()
+    if slots is not None:
+        slots.give_back(token)
 
 
 class TrainingRun:
@@ -57,74 +51,97 @@ class TrainingRun:
     (Streamlit, pytest and `python -m` are fine as they are.)
     """
 
-    def __init__(self, ratings: Ratings, config: TrainConfig, split: Split | None = None):
+    def __init__(
+        self,
+        ratings: Ratings,
+        config: TrainConfig,
+        split: Split | None = None,
+        slots: Slots | None = None,
+    ):
         self.plan = make_plan(ratings, config, split)  # raises ValueError on a bad config
-        self.ratings = ratings
-        self.config = config
+        self.ratings, self.config = ratings, config
         self.model = new_model(ratings, config)  # on the CPU; gets the worker's weights
         self.global_step = self.epoch = 0
+        self._token, self._slots = next(_TOKENS), slots
+        self._worker = Worker()
+        self._lock = threading.RLock()
+        self._active = False  # asked to train and not yet stopped, ended or failed
         self._done = False  # finished or diverged: cannot start again
-        self._lock = threading.Lock()
-        self._ctx = context()
-        self._stop = self._ctx.Event()
-        self._events = self._ctx.Queue()
-        self._commands = self._ctx.Queue()
-        self._process = None
-        self._listener: threading.Thread | None = None
-        self._active = False  # between start() and the worker's end or stop event
+        self._closed = False  # its worker has ended: cannot resume
         self._status, self._message = "ready", "Ready: press Train."
-        self._steps: list[int] = []
-        self._losses: list[float] = []
-        self._smoothed: list[float] = []  # kept as losses arrive, not redone at each redraw
+        self._history = LossHistory()
         self._epochs: list[EpochEvent] = []
         self._snapshot: SnapshotEvent | None = None
         self._planted: list[tuple[int, float]] = []
         self._lr = config.lr
-        self._train_seconds = 0.0
-        self._rate = 0.0
-        self._segment_start = 0.0
+        self._train_seconds = self._rate = self._segment_start = 0.0
         self._segment_step = 0
+        self._last_view = time.monotonic()
+        self._unwatched = False
+        weakref.finalize(self, _release, self._worker, slots, self._token)
 
     @property
     def running(self) -> bool:
+        """Training or waiting for a slot: the page redraws it live."""
         return self._active
 
+    @property
+    def resumable(self) -> bool:
+        return self._status == "stopped" and not self._closed and not self._done
+
     def start(self) -> bool:
-        """Start, or resume after a stop; False if already running or done."""
-        if self._active or self._done or self._status == "failed":
-            return False
-        self._stop.clear()
+        """Start, or resume after a stop; False if it cannot. Past the cap, it waits in line."""
         with self._lock:
-            self._status, self._message = "running", "Training..."
-            self._segment_start, self._segment_step = time.perf_counter(), self.global_step
-        self._active = True
-        if self._process is None:
-            self._process = self._ctx.Process(
-                target=work,
-                daemon=True,
-                name="training-run",
-                args=(self.ratings, self.plan, self._events, self._commands, self._stop),
-            )
-            self._process.start()
-            self._listener = threading.Thread(target=self._listen, daemon=True)
-            self._listener.start()
-        else:
-            self._commands.put("resume")
-        return True
+            if self._active or self._done or self._closed or self._status == "failed":
+                return False
+            self._active, self._unwatched = True, False
+            self._last_view = time.monotonic()
+            place = 0 if self._slots is None else self._slots.ask(self._token, self, _granted)
+            if place:
+                self._status = "queued"
+                self._message = _queue_text(place)
+                return True
+            self._go()
+            return True
+
+    def _go(self) -> None:
+        """Train now (the slot is ours): start the worker, or resume it."""
+        self._status, self._message = "running", "Training..."
+        self._segment_start, self._segment_step = time.perf_counter(), self.global_step
+        try:
+            if not self._worker.started:
+                payload = (self.ratings, self.plan)  # numpy inside: no shared memory
+                self._worker.start(payload)
+                ref = weakref.ref(self)
+                threading.Thread(target=listen, args=(ref, self._worker), daemon=True).start()
+            else:
+                self._worker.resume()
+        except Exception as err:  # a process that cannot start is a failed run, not a hang
+            self._fail(f"the training process could not start ({type(err).__name__}: {err})")
 
     def stop(self) -> None:
-        """Ask the worker to stop after its current step."""
-        self._stop.set()
+        """Ask the worker to stop after its current step; a queued run leaves the line."""
+        with self._lock:
+            if self._status == "queued":
+                self._give_back()
+                self._active = False
+                self._status = "stopped" if self._worker.started else "ready"
+                self._message = (
+                    "Stopped before it started: press Train."
+                    if not (self._worker.started)
+                    else "Stopped: press Resume to go on."
+                )
+                return
+            if self._active:
+                self._message = "Stopping after this step..."
+                self._worker.stop.set()
 
     def close(self) -> None:
-        """Stop and end the worker (Reset, new data): nothing is left running."""
-        self._stop.set()
-        if self._process is not None and self._process.is_alive():
-            self._commands.put("quit")
-            self._process.join(2)
-            if self._process.is_alive():
-                self._process.terminate()
-        self._active = False
+        """End the worker (Reset, new data) without waiting for it: nothing is left running."""
+        with self._lock:
+            self._worker.close()
+            self._give_back()
+            self._active, self._closed = False, True
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until the run is not active (stopped, finished, diverged or failed)."""
@@ -132,20 +149,13 @@ class TrainingRun:
         while self._active and (end is None or time.monotonic() < end):
             time.sleep(0.005)
 
-    def _listen(self) -> None:
-        while True:
-            try:
-                msg = self._events.get(timeout=0.5)
-            except queue.Empty:
-                if self._process is not None and not self._process.is_alive():
-                    if self._active:
-                        self._fail("the training process ended unexpectedly")
-                    return
-                continue
-            for item in msg[1] if msg[0] == "batch" else [msg]:
-                self._handle(item)
+    def _give_back(self) -> None:
+        if self._slots is not None:
+            self._slots.give_back(self._token)
 
-    def _handle(self, msg: tuple) -> None:
+    # --- called by the listener thread (worker.listen) --------------------------------------
+
+    def handle(self, msg: tuple) -> None:
         kind = msg[0]
         if kind == "event":
             self._record(msg[1])
@@ -153,25 +163,42 @@ class TrainingRun:
             self._record(convert(msg[1], torch.from_numpy), msg[2])
         elif kind == "state":
             state = {k: torch.from_numpy(v) for k, v in msg[1].items()}
-            self.model.load_state_dict(state)
-            self.global_step, self.epoch = msg[2], msg[3]
+            with self._lock:
+                self.model.load_state_dict(state)
+                self.global_step, self.epoch = msg[2], msg[3]
         elif kind == "failed":
             print(msg[2])
             self._fail(msg[1])
 
+    def check(self, worker_alive: bool) -> None:
+        """Between messages: a worker that died, or a run nobody watches."""
+        with self._lock:
+            if not worker_alive and self._worker.started and not self._closed:
+                if self._active and self._status != "queued":
+                    self._fail("the training process ended unexpectedly")
+                self._closed = True
+                if self._status == "stopped":
+                    self._message = (
+                        "Stopped long enough that its worker was put away. The model it "
+                        "learned is kept: read it below, or press Train for a new run."
+                    )
+            unwatched = time.monotonic() - self._last_view > limits.unwatched_s()
+            if self._status == "running" and unwatched and not self._worker.stop.is_set():
+                self._unwatched = True
+                self._worker.stop.set()  # nobody looks: stop, and free the core
+
     def _fail(self, reason: str) -> None:
         with self._lock:
+            if self._status == "running":
+                self._train_seconds += time.perf_counter() - self._segment_start
             self._status, self._message = "failed", f"Training failed: {reason}"
-            self._train_seconds += time.perf_counter() - self._segment_start
-        self._active = False
+            self._active = False
+            self._give_back()
 
     def _record(self, event, planted: float | None = None) -> None:
         with self._lock:
             if isinstance(event, BatchEvent):
-                self._steps.extend(event.steps)
-                self._losses.extend(event.losses)
-                last = self._smoothed[-1] if self._smoothed else 0.0
-                self._smoothed.extend(smooth(event.losses, last=last, count=len(self._smoothed)))
+                self._history.extend(event.steps, event.losses)
                 self._lr = event.lr
                 self.global_step = event.steps[-1]
                 done = event.steps[-1] - self._segment_step
@@ -186,24 +213,35 @@ class TrainingRun:
                     self._planted.append((event.step, planted))
             elif isinstance(event, EndEvent):
                 self._status, self._message = event.status, event.message
+                if event.status == "stopped" and self._unwatched:
+                    self._message = (
+                        f"Stopped: nobody looked at this run for {limits.unwatched_s():.0f} s, "
+                        "so it gave its core back. Press Resume to go on."
+                    )
                 self._done = event.status in ("finished", "diverged")
                 self._train_seconds += time.perf_counter() - self._segment_start
-        if isinstance(event, EndEvent):
-            self._active = False
+                self._active = False
+                self._give_back()
+
+    # --- read by the page -----------------------------------------------------------------
 
     def view(self) -> RunView:
-        """Copy the state under the lock."""
+        """Copy the state under the lock (bounded: the history is thinned as it grows)."""
         total = self.plan.total_steps
         with self._lock:
+            self._last_view = time.monotonic()
+            if self._status == "queued" and self._slots is not None:
+                self._message = _queue_text(self._slots.place(self._token))
             left = None
             if self._rate > 0 and self._status == "running":
                 left = (total - self.global_step) * self.config.batch_size / self._rate
+            h = self._history
             return RunView(
                 status=self._status,
                 message=self._message,
-                steps=list(self._steps),
-                losses=list(self._losses),
-                smoothed=list(self._smoothed),
+                steps=list(h.steps),
+                losses=list(h.losses),
+                smoothed=list(h.smoothed),
                 epochs=list(self._epochs),
                 snapshot=self._snapshot,
                 planted=list(self._planted),
@@ -224,8 +262,32 @@ class TrainingRun:
     def predict_valid(self) -> torch.Tensor:
         """The model's predictions of the validation ratings: (n_valid,)."""
         users, items, _ = self.valid_rows()
-        return predict(self.model, users, items)
+        with self._lock:
+            return predict(self.model, users, items)
 
     def evaluate(self) -> Metrics:
         """Validation metrics of the model as the worker last sent it."""
         return metrics(self.predict_valid(), self.valid_rows()[2])
+
+
+def _granted(run: TrainingRun) -> None:
+    """A slot freed up for a queued run. Called by whichever run gave its slot back, maybe
+    under that run's lock: this run's lock is taken in a thread of its own, never nested."""
+    threading.Thread(target=_go_when_granted, args=(run,), daemon=True).start()
+
+
+def _go_when_granted(run: TrainingRun) -> None:
+    with run._lock:
+        if run._status == "queued" and run._active:
+            run._go()
+        else:
+            run._give_back()
+
+
+def _queue_text(place: int) -> str:
+    ahead = max(0, place - 1)
+    runs = "run is" if ahead == 1 else "runs are"
+    return (
+        f"Waiting for a free training worker: {ahead} {runs} ahead of you. The server trains "
+        "a few runs at once so that each gets a core; yours starts on its own."
+    )

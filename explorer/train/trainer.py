@@ -15,6 +15,7 @@ from collections.abc import Generator, Iterator
 
 import torch
 
+from explorer import limits
 from explorer.data.ratings import Ratings, Split
 from explorer.train.baselines import Metrics, metrics
 from explorer.train.config import TrainConfig
@@ -105,8 +106,10 @@ class Trainer:
         yield EndEvent("finished", self.global_step, f"Finished {self.config.epochs} epochs.")
 
     def _start(self) -> None:
-        torch.set_num_threads(self.config.threads)  # here: a Trainer that never trains keeps
-        if self.stepper is None:  # the process's threads as they were
+        # here, not in __init__: a Trainer that never trains keeps the process's threads; and
+        # never more threads than the cores this process may use
+        torch.set_num_threads(min(self.config.threads, limits.cores()))
+        if self.stepper is None:
             self.stepper = Stepper(self.model, self.config, self.total_steps)
         self.status = "running"
         self.good = [p.detach().clone() for p in self.params]

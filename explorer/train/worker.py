@@ -9,23 +9,26 @@ its own, and the page's drawing costs it next to nothing.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import os
 import queue
+import threading
 import time
 import traceback
+import weakref
 from dataclasses import replace
 
 import torch
 
+from explorer import limits
 from explorer.data.ratings import Ratings
 from explorer.train.events import EndEvent, EpochEvent, SnapshotEvent
-from explorer.train.plan import Plan
 from explorer.train.recovery import planted_match
 from explorer.train.trainer import Trainer
 
 SNAPSHOT_MIN_S = 0.2  # the worker forwards at most five factor snapshots a second
 SEND_EVERY_S = 0.1  # the worker batches its events into one message this often
-IDLE_LIMIT_S = 3600  # a stopped worker waits this long for Resume, then ends
 _CONTEXT = "forkserver"  # children fork from a clean, thread-free server: fast and safe
 _SNAPSHOT_TENSORS = ("user_factors", "item_factors", "user_bias", "item_bias")
 
@@ -79,6 +82,19 @@ class _Outbox:
         self.pending, self.last_send = [], now
 
 
+def _finite(snapshot: SnapshotEvent) -> bool:
+    return all(
+        bool(torch.isfinite(t).all())
+        for t in (
+            snapshot.user_factors,
+            snapshot.item_factors,
+            snapshot.user_bias,
+            snapshot.item_bias,
+        )
+        if t is not None
+    )
+
+
 def _train_once(trainer: Trainer, ratings: Ratings, outbox: _Outbox, stop) -> None:
     """One run() of the trainer, until it ends or stops, its events forwarded."""
     last_snap = 0.0
@@ -87,6 +103,8 @@ def _train_once(trainer: Trainer, ratings: Ratings, outbox: _Outbox, stop) -> No
         if isinstance(event, SnapshotEvent):
             if trainer.status == "running" and now - last_snap < SNAPSHOT_MIN_S:
                 continue  # the last snapshot, at a stop or the end, always goes
+            if not _finite(event):
+                continue  # never sent: the page draws and scores finite factors only
             last_snap = now
             planted = None
             if ratings.planted is not None:  # scored here, on the worker's own core
@@ -99,9 +117,19 @@ def _train_once(trainer: Trainer, ratings: Ratings, outbox: _Outbox, stop) -> No
     outbox.flush()
 
 
-def work(ratings: Ratings, plan: Plan, events, commands, stop) -> None:
+def _watch(lifeline) -> None:
+    """In the child: end the process the moment the server's end of the pipe closes (the
+    server died, or dropped the run), whatever the trainer is doing."""
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv()
+    os._exit(0)
+
+
+def work(payload: tuple, events, commands, stop, lifeline, idle_s: float) -> None:
     """Runs in the child: train, forward events, wait for resume or quit after a stop."""
+    threading.Thread(target=_watch, args=(lifeline,), daemon=True).start()
     try:
+        ratings, plan = payload
         trainer = Trainer(ratings, plan.config, plan=plan)
         outbox = _Outbox(events)
         while True:
@@ -109,10 +137,93 @@ def work(ratings: Ratings, plan: Plan, events, commands, stop) -> None:
             if trainer.done:
                 return
             try:
-                if commands.get(timeout=IDLE_LIMIT_S) != "resume":
+                if commands.get(timeout=idle_s) != "resume":
                     return
             except queue.Empty:  # a stopped run nobody resumed (its page closed): end it
                 return
             stop.clear()
     except Exception as err:  # report, never die silently
         events.put(("failed", f"{type(err).__name__}: {err}", traceback.format_exc()))
+
+
+class Worker:
+    """The server's side of one worker process: its queues, stop flag and lifeline."""
+
+    def __init__(self):
+        ctx = context()
+        self.stop = ctx.Event()
+        self.events = ctx.Queue()
+        self.commands = ctx.Queue()
+        self._lifeline_child, self._lifeline = ctx.Pipe(duplex=False)
+        self.process = None
+        self._closing = False
+        self._ctx = ctx
+
+    @property
+    def started(self) -> bool:
+        return self.process is not None
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.is_alive()
+
+    def start(self, payload: tuple) -> None:
+        args = (payload, self.events, self.commands, self.stop, self._lifeline_child)
+        self.process = self._ctx.Process(
+            target=work,
+            args=(*args, limits.stopped_idle_s()),
+            daemon=True,
+            name="training-run",
+        )
+        self.process.start()
+        self._lifeline_child.close()  # the child holds its own copy now
+
+    def resume(self) -> None:
+        self.stop.clear()
+        self.commands.put("resume")
+
+    def close(self) -> None:
+        """Stop and end the process without waiting here: a reaper thread waits for it."""
+        self.stop.set()
+        if self.process is not None and not self._closing:
+            self._closing = True
+            self.commands.put("quit")
+            reaper = threading.Thread(target=_reap, args=(self.process, self._lifeline))
+            reaper.daemon = True
+            reaper.start()
+
+
+def _reap(process, lifeline) -> None:
+    process.join(2)
+    lifeline.close()  # the child's watcher ends it now, whatever it is doing
+    process.join(2)
+    if process.is_alive():
+        process.kill()
+        process.join(2)
+
+
+def listen(ref: weakref.ref, worker: Worker) -> None:
+    """The listener thread: hand each message to the run, if it still exists. It holds the run
+    only between messages, so a run whose session is gone is freed, and its worker ends."""
+    while True:
+        try:
+            msg = worker.events.get(timeout=0.5)
+        except queue.Empty:
+            msg = None
+        except (EOFError, OSError):
+            return
+        run = ref()
+        if run is None:
+            worker.close()
+            return
+        try:
+            if msg is not None:
+                for item in msg[1] if msg[0] == "batch" else [msg]:
+                    run.handle(item)
+            run.check(worker.alive or not worker.events.empty())  # its last words first
+        except Exception as err:  # a listener that dies would leave the run "running"
+            run.handle(("failed", f"{type(err).__name__}: {err}", traceback.format_exc()))
+        finished = not worker.alive and worker.started and worker.events.empty()
+        del run
+        if finished:
+            return

@@ -22,6 +22,7 @@ from explorer.data.download import DATA_DIR, download_ml100k, find_ml100k
 from explorer.data.movielens import ML100K_SPLITS, read_movielens
 from explorer.data.ratings import Ratings
 from explorer.data.synthetic import MAX_RATINGS, synthetic_ratings
+from explorer.ui.train_session import replace_run, session_lock
 from explorer.ui.widgets import show_error
 from explorer.view import figures
 
@@ -29,12 +30,12 @@ DATA_KEY = "tr_data"
 SOURCES = ("Built-in synthetic", "MovieLens 100k", "MovieLens folder or zip", "Upload a CSV")
 
 
-@st.cache_data(show_spinner="Generating ratings...", max_entries=4)
+@st.cache_resource(show_spinner="Generating ratings...", max_entries=3)  # shared, not copied
 def _synthetic(n_ratings: int, n_genres: int, seed: int) -> Ratings:
     return synthetic_ratings(n_ratings, n_genres=n_genres, seed=seed)
 
 
-@st.cache_data(show_spinner="Reading MovieLens...", max_entries=4)
+@st.cache_resource(show_spinner="Reading MovieLens...", max_entries=3)
 def _movielens(path: str, split: str | None, mtime: float) -> Ratings:
     return read_movielens(Path(path), split)
 
@@ -60,10 +61,9 @@ class _StreamlitBar:
 
 def set_data(ratings: Ratings) -> None:
     """Replace the session's data; a model trained on the old data goes with it."""
-    st.session_state[DATA_KEY] = ratings
-    run = st.session_state.pop("tr_run", None)
-    if run is not None:
-        run.close()
+    with session_lock():
+        st.session_state[DATA_KEY] = ratings
+        replace_run(None)
 
 
 def current_data() -> Ratings:

@@ -49,6 +49,10 @@ def _status(v: RunView) -> None:
         st.error(v.message + " Press Reset, check the settings, and train again.", icon="⚠️")
     elif v.status == "stopped":
         st.warning(v.message)
+    elif v.status == "queued":
+        st.info(v.message, icon="⏳")
+    elif v.status == "running" and v.message != "Training...":
+        st.caption(v.message)  # "Stopping after this step..."
     elif v.status == "finished":
         st.success(f"{v.message} Training took {v.train_seconds:.1f} s.")
 

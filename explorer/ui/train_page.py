@@ -10,14 +10,14 @@ import torch
 
 from explorer.train.config import TrainConfig
 from explorer.train.devices import available_devices
-from explorer.train.runner import TrainingRun
+from explorer.train.runner import RESULT_STATES, TrainingRun
 from explorer.train.worker import warm_up
 from explorer.ui import train_live, train_results
 from explorer.ui.train_data import data_section
+from explorer.ui.train_session import RUN_KEY, replace_run, session_lock, worker_slots
 from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
 
 P = "tr_"
-RUN_KEY = "tr_run"
 
 INTRO = """
 Train the book's collaborative-filtering model (fastbook, chapter 8): each user and each
@@ -43,33 +43,33 @@ def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
 
 
 def _train(ratings, config: TrainConfig) -> None:
-    try:
-        new = TrainingRun(ratings, config)
-    except ValueError as err:
-        st.session_state["tr_error"] = str(err)
-        return
-    _reset()
-    st.session_state[RUN_KEY] = new
-    new.start()
+    with session_lock():
+        try:
+            new = TrainingRun(ratings, config, slots=worker_slots())
+        except ValueError as err:
+            st.session_state["tr_error"] = str(err)
+            return
+        replace_run(new)
+        new.start()
 
 
 def _stop() -> None:
-    run = st.session_state.get(RUN_KEY)
-    if run is not None:
-        run.stop()
-        run.join(5)
+    with session_lock():
+        run = st.session_state.get(RUN_KEY)
+        if run is not None:
+            run.stop()  # asks; the live view shows the stop when the worker has made it
 
 
 def _resume() -> None:
-    run = st.session_state.get(RUN_KEY)
-    if run is not None:
-        run.start()
+    with session_lock():
+        run = st.session_state.get(RUN_KEY)
+        if run is not None:
+            run.start()
 
 
 def _reset() -> None:
-    run = st.session_state.pop(RUN_KEY, None)
-    if run is not None:
-        run.close()
+    with session_lock():
+        replace_run(None)
 
 
 def _buttons(ratings, config: TrainConfig) -> None:
@@ -77,7 +77,7 @@ def _buttons(ratings, config: TrainConfig) -> None:
     enabled state below already reflects the click."""
     run: TrainingRun | None = st.session_state.get(RUN_KEY)
     running = run is not None and run.running
-    resumable = run is not None and not running and run.view().status == "stopped"
+    resumable = run is not None and run.resumable
     c = st.columns([1, 1, 1, 4])
     c[0].button(
         "Train",
@@ -122,6 +122,7 @@ def prepare() -> bool:
 
 def render() -> None:
     prepare()
+    session_lock()  # made now, before any callback can need it
     st.title("Train a DotProduct model")
     st.markdown(INTRO)
     ratings = data_section()
@@ -144,5 +145,5 @@ def render() -> None:
         )
         return
     train_live.live_section(run)
-    if not run.running:
-        train_results.results_section(run)
+    if not run.running and run.view().status in RESULT_STATES:
+        train_results.results_section(run)  # a failed run shows no "what it learned"

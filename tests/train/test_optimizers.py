@@ -60,3 +60,29 @@ def test_one_cycle_warms_up_a_quarter_then_anneals_to_lr_over_25e5():
         torch.tensor(lrs[-1]), torch.tensor(1e-2 / 25 / 1e5), rtol=1e-3, atol=0
     )
     assert make_scheduler(TrainConfig(schedule="constant"), opt, 100) is None
+
+
+@pytest.mark.parametrize("total_steps", range(1, 11))
+def test_one_cycle_works_for_any_number_of_steps(total_steps):
+    m = model()
+    cfg = TrainConfig(lr=1e-2, schedule="one_cycle")
+    opt = make_optimizer(cfg, param_groups(cfg, m), torch.device("cpu"))
+    sched = make_scheduler(cfg, opt, total_steps=total_steps)
+    lrs = []
+    for _ in range(total_steps):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        if sched is not None:
+            sched.step()
+    assert all(0 < lr <= 1e-2 for lr in lrs)
+    if total_steps > 2:
+        assert lrs[0] < max(lrs) and lrs[-1] < max(lrs)  # it warms up, then anneals
+
+
+def test_the_built_in_data_trains_one_epoch_at_any_batch_size(tiny):
+    from explorer.train.trainer import Trainer
+
+    n_train = int(len(tiny) * 0.8)
+    for batch_size in (n_train // 3, n_train // 2, n_train, 4000):  # 3, 2, 1 and 1 steps
+        tr = Trainer(tiny, TrainConfig(device="cpu", epochs=1, batch_size=batch_size))
+        assert list(tr.run())[-1].status == "finished"
