@@ -25,15 +25,20 @@ from explorer import limits
 from explorer.data.ratings import Ratings, Split
 from explorer.train.baselines import Metrics, metrics
 from explorer.train.config import TrainConfig
-from explorer.train.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
-from explorer.train.history import LossHistory
+from explorer.train.events import EndEvent
 from explorer.train.plan import make_plan, new_model, predict
+from explorer.train.record import RunRecord
 from explorer.train.run_view import RunView
-from explorer.train.slots import Slots
+from explorer.train.slots import Slots, queue_text
 from explorer.train.worker import Worker, convert, listen
 
 _TOKENS = itertools.count(1)
 RESULT_STATES = ("stopped", "finished", "diverged")  # a model worth reading
+RESUME_TEXT = "Stopped: press Resume to go on."
+PUT_AWAY_TEXT = (
+    "Stopped long enough that its worker was put away. The model it learned is kept: read "
+    "it below, or press Train for a new run."
+)
 
 
 def _release(worker: Worker, slots: Slots | None, token: int) -> None:
@@ -61,21 +66,13 @@ class TrainingRun:
         self.plan = make_plan(ratings, config, split)  # raises ValueError on a bad config
         self.ratings, self.config = ratings, config
         self.model = new_model(ratings, config)  # on the CPU; gets the worker's weights
-        self.global_step = self.epoch = 0
         self._token, self._slots = next(_TOKENS), slots
         self._worker = Worker()
         self._lock = threading.RLock()
+        self._rec = RunRecord(config.lr, config.batch_size, self.plan.total_steps)
         self._active = False  # asked to train and not yet stopped, ended or failed
         self._done = False  # finished or diverged: cannot start again
         self._closed = False  # its worker has ended: cannot resume
-        self._status, self._message = "ready", "Ready: press Train."
-        self._history = LossHistory()
-        self._epochs: list[EpochEvent] = []
-        self._snapshot: SnapshotEvent | None = None
-        self._planted: list[tuple[int, float]] = []
-        self._lr = config.lr
-        self._train_seconds = self._rate = self._segment_start = 0.0
-        self._segment_step = 0
         self._last_view = time.monotonic()
         self._unwatched = False
         weakref.finalize(self, _release, self._worker, slots, self._token)
@@ -87,31 +84,32 @@ class TrainingRun:
 
     @property
     def resumable(self) -> bool:
-        return self._status == "stopped" and not self._closed and not self._done
+        return self._rec.status == "stopped" and not self._closed and not self._done
+
+    @property
+    def global_step(self) -> int:
+        return self._rec.global_step
 
     def start(self) -> bool:
         """Start, or resume after a stop; False if it cannot. Past the cap, it waits in line."""
         with self._lock:
-            if self._active or self._done or self._closed or self._status == "failed":
+            if self._active or self._done or self._closed or self._rec.status == "failed":
                 return False
             self._active, self._unwatched = True, False
             self._last_view = time.monotonic()
             place = 0 if self._slots is None else self._slots.ask(self._token, self, _granted)
             if place:
-                self._status = "queued"
-                self._message = _queue_text(place)
-                return True
-            self._go()
+                self._rec.status, self._rec.message = "queued", queue_text(place)
+            else:
+                self._go()
             return True
 
     def _go(self) -> None:
         """Train now (the slot is ours): start the worker, or resume it."""
-        self._status, self._message = "running", "Training..."
-        self._segment_start, self._segment_step = time.perf_counter(), self.global_step
+        self._rec.begin_training()
         try:
             if not self._worker.started:
-                payload = (self.ratings, self.plan)  # numpy inside: no shared memory
-                self._worker.start(payload)
+                self._worker.start((self.ratings, self.plan))  # numpy inside: no shared memory
                 ref = weakref.ref(self)
                 threading.Thread(target=listen, args=(ref, self._worker), daemon=True).start()
             else:
@@ -122,18 +120,15 @@ class TrainingRun:
     def stop(self) -> None:
         """Ask the worker to stop after its current step; a queued run leaves the line."""
         with self._lock:
-            if self._status == "queued":
+            if self._rec.status == "queued":
                 self._give_back()
                 self._active = False
-                self._status = "stopped" if self._worker.started else "ready"
-                self._message = (
-                    "Stopped before it started: press Train."
-                    if not (self._worker.started)
-                    else "Stopped: press Resume to go on."
-                )
-                return
-            if self._active:
-                self._message = "Stopping after this step..."
+                if self._worker.started:
+                    self._rec.status, self._rec.message = "stopped", RESUME_TEXT
+                else:
+                    self._rec.status, self._rec.message = "ready", "Stopped before it started."
+            elif self._active:
+                self._rec.message = "Stopping after this step..."
                 self._worker.stop.set()
 
     def close(self) -> None:
@@ -156,103 +151,61 @@ class TrainingRun:
     # --- called by the listener thread (worker.listen) --------------------------------------
 
     def handle(self, msg: tuple) -> None:
+        """One message from the worker."""
         kind = msg[0]
-        if kind == "event":
-            self._record(msg[1])
-        elif kind == "snapshot":
-            self._record(convert(msg[1], torch.from_numpy), msg[2])
-        elif kind == "state":
-            state = {k: torch.from_numpy(v) for k, v in msg[1].items()}
-            with self._lock:
-                self.model.load_state_dict(state)
-                self.global_step, self.epoch = msg[2], msg[3]
-        elif kind == "failed":
-            print(msg[2])
-            self._fail(msg[1])
+        with self._lock:
+            if kind == "event":
+                self._rec.record(msg[1])
+                if isinstance(msg[1], EndEvent):
+                    self._ended(msg[1].status)
+            elif kind == "snapshot":
+                self._rec.record(convert(msg[1], torch.from_numpy), msg[2])
+            elif kind == "state":
+                self.model.load_state_dict({k: torch.from_numpy(v) for k, v in msg[1].items()})
+                self._rec.global_step, self._rec.epoch = msg[2], msg[3]
+            elif kind == "failed":
+                print(msg[2])
+                self._fail(msg[1])
+
+    def _ended(self, status: str) -> None:
+        if status == "stopped" and self._unwatched:
+            self._rec.message = (
+                f"Stopped: nobody looked at this run for {limits.unwatched_s():.0f} s, so it "
+                "gave its core back. Press Resume to go on."
+            )
+        self._done = status in ("finished", "diverged")
+        self._active = False
+        self._give_back()
 
     def check(self, worker_alive: bool) -> None:
         """Between messages: a worker that died, or a run nobody watches."""
         with self._lock:
             if not worker_alive and self._worker.started and not self._closed:
-                if self._active and self._status != "queued":
+                if self._active and self._rec.status != "queued":
                     self._fail("the training process ended unexpectedly")
                 self._closed = True
-                if self._status == "stopped":
-                    self._message = (
-                        "Stopped long enough that its worker was put away. The model it "
-                        "learned is kept: read it below, or press Train for a new run."
-                    )
+                if self._rec.status == "stopped":
+                    self._rec.message = PUT_AWAY_TEXT
             unwatched = time.monotonic() - self._last_view > limits.unwatched_s()
-            if self._status == "running" and unwatched and not self._worker.stop.is_set():
+            if self._rec.status == "running" and unwatched and not self._worker.stop.is_set():
                 self._unwatched = True
                 self._worker.stop.set()  # nobody looks: stop, and free the core
 
     def _fail(self, reason: str) -> None:
         with self._lock:
-            if self._status == "running":
-                self._train_seconds += time.perf_counter() - self._segment_start
-            self._status, self._message = "failed", f"Training failed: {reason}"
+            self._rec.end_training("failed", f"Training failed: {reason}")
             self._active = False
             self._give_back()
-
-    def _record(self, event, planted: float | None = None) -> None:
-        with self._lock:
-            if isinstance(event, BatchEvent):
-                self._history.extend(event.steps, event.losses)
-                self._lr = event.lr
-                self.global_step = event.steps[-1]
-                done = event.steps[-1] - self._segment_step
-                elapsed = time.perf_counter() - self._segment_start
-                self._rate = done * self.config.batch_size / max(elapsed, 1e-9)
-            elif isinstance(event, EpochEvent):
-                self._epochs.append(event)
-                self.epoch = event.epoch
-            elif isinstance(event, SnapshotEvent):
-                self._snapshot = event
-                if planted is not None:
-                    self._planted.append((event.step, planted))
-            elif isinstance(event, EndEvent):
-                self._status, self._message = event.status, event.message
-                if event.status == "stopped" and self._unwatched:
-                    self._message = (
-                        f"Stopped: nobody looked at this run for {limits.unwatched_s():.0f} s, "
-                        "so it gave its core back. Press Resume to go on."
-                    )
-                self._done = event.status in ("finished", "diverged")
-                self._train_seconds += time.perf_counter() - self._segment_start
-                self._active = False
-                self._give_back()
 
     # --- read by the page -----------------------------------------------------------------
 
     def view(self) -> RunView:
-        """Copy the state under the lock (bounded: the history is thinned as it grows)."""
-        total = self.plan.total_steps
+        """A consistent copy of the run's state; each call tells the run someone is looking."""
         with self._lock:
             self._last_view = time.monotonic()
-            if self._status == "queued" and self._slots is not None:
-                self._message = _queue_text(self._slots.place(self._token))
-            left = None
-            if self._rate > 0 and self._status == "running":
-                left = (total - self.global_step) * self.config.batch_size / self._rate
-            h = self._history
-            return RunView(
-                status=self._status,
-                message=self._message,
-                steps=list(h.steps),
-                losses=list(h.losses),
-                smoothed=list(h.smoothed),
-                epochs=list(self._epochs),
-                snapshot=self._snapshot,
-                planted=list(self._planted),
-                global_step=self.global_step,
-                total_steps=total,
-                epoch=self.epoch,
-                lr=self._lr,
-                ratings_per_s=self._rate,
-                seconds_left=left,
-                train_seconds=self._train_seconds,
-            )
+            if self._rec.status == "queued" and self._slots is not None:
+                self._rec.message = queue_text(self._slots.place(self._token))
+            return self._rec.view()
 
     def valid_rows(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The validation users, items and ratings: (n_valid,) each, on the CPU."""
@@ -271,23 +224,9 @@ class TrainingRun:
 
 
 def _granted(run: TrainingRun) -> None:
-    """A slot freed up for a queued run. Called by whichever run gave its slot back, maybe
-    under that run's lock: this run's lock is taken in a thread of its own, never nested."""
-    threading.Thread(target=_go_when_granted, args=(run,), daemon=True).start()
-
-
-def _go_when_granted(run: TrainingRun) -> None:
+    """A slot freed up for a queued run (Slots calls this in a thread of its own)."""
     with run._lock:
-        if run._status == "queued" and run._active:
+        if run._rec.status == "queued" and run._active:
             run._go()
         else:
             run._give_back()
-
-
-def _queue_text(place: int) -> str:
-    ahead = max(0, place - 1)
-    runs = "run is" if ahead == 1 else "runs are"
-    return (
-        f"Waiting for a free training worker: {ahead} {runs} ahead of you. The server trains "
-        "a few runs at once so that each gets a core; yours starts on its own."
-    )

@@ -16,7 +16,7 @@ from typing import Any
 
 class Slots:
     """At most `cap` holders at once; the others wait in line and are called when it is
-    their turn (`grant(holder)`, from the thread that released a slot). A holder is named by
+    their turn (`grant(holder)`, in a thread of its own). A holder is named by
     a key of its own (a run's token), so its slot can be given back after it is gone."""
 
     def __init__(self, cap: int):
@@ -59,8 +59,8 @@ class Slots:
                 if (waiting := ref()) is not None:
                     self._holders.add(k)
                     granted.append((grant, waiting))
-        for grant, waiting in granted:  # outside the lock: a grant may ask or give back
-            grant(waiting)
+        for grant, waiting in granted:  # each in a thread of its own: the caller may hold
+            threading.Thread(target=grant, args=(waiting,), daemon=True).start()  # locks
 
     @property
     def running(self) -> int:
@@ -71,3 +71,13 @@ class Slots:
     def waiting(self) -> int:
         with self._lock:
             return len(self._line)
+
+
+def queue_text(place: int) -> str:
+    """What a run waiting in line at `place` (1: next) tells its page."""
+    ahead = max(0, place - 1)
+    runs = "run is" if ahead == 1 else "runs are"
+    return (
+        f"Waiting for a free training worker: {ahead} {runs} ahead of you. The server trains "
+        "a few runs at once so that each gets a core; yours starts on its own."
+    )
