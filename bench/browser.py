@@ -33,9 +33,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(log_path: Path | None = None, timeout: float = 60, script: str = "app.py"):
+def streamlit_server(
+    log_path: Path | None = None,
+    timeout: float = 60,
+    script: str = "app.py",
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    with_pid: bool = False,
+):
     """`streamlit run app.py` (or another script under the repository) on a free port; yields
-    the base URL once /_stcore/health is ok."""
+    the base URL once /_stcore/health is ok. args: more server options; env: more variables
+    (the operator's limits); with_pid: yield (url, the server's pid)."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -53,9 +61,12 @@ def streamlit_server(log_path: Path | None = None, timeout: float = 60, script: 
         "false",
         "--server.fileWatcherType",
         "none",
+        *args,
     ]
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -67,7 +78,7 @@ def streamlit_server(log_path: Path | None = None, timeout: float = 60, script: 
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("the Streamlit server did not become healthy") from None
                 time.sleep(0.1)
-        yield url
+        yield url if not with_pid else (url, proc.pid)
     finally:
         proc.terminate()
         try:
@@ -91,3 +102,29 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def children(pid: int) -> list[int]:
+    """The live (not zombie) child processes of pid, from /proc."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+def training_workers(server_pid: int) -> list[int]:
+    """The training workers of a Streamlit server: the children of its fork server."""
+    workers = []
+    for child in children(server_pid):
+        try:
+            cmd = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"forkserver" in cmd:
+            workers += children(child)
+    return workers

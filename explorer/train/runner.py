@@ -18,6 +18,7 @@ import itertools
 import threading
 import time
 import weakref
+from collections.abc import Callable
 
 import torch
 
@@ -75,7 +76,15 @@ class TrainingRun:
         self._closed = False  # its worker has ended: cannot resume
         self._last_view = time.monotonic()
         self._unwatched = False
+        self._owner: Callable[[], bool] | None = None  # is the page that made it still there?
+        self._owner_grace = 0.0
+        self._owner_gone: float | None = None
         weakref.finalize(self, _release, self._worker, slots, self._token)
+
+    def watch_owner(self, alive: Callable[[], bool], grace_s: float) -> None:
+        """End the run once `alive()` has said False for grace_s seconds: its page is gone
+        (Streamlit keeps a closed tab's session for its TTL, in case the tab comes back)."""
+        self._owner, self._owner_grace = alive, grace_s
 
     @property
     def running(self) -> bool:
@@ -178,8 +187,17 @@ class TrainingRun:
         self._give_back()
 
     def check(self, worker_alive: bool) -> None:
-        """Between messages: a worker that died, or a run nobody watches."""
+        """Between messages: a worker that died, a page that is gone, a run nobody watches."""
         with self._lock:
+            if self._owner is not None and not self._closed:
+                now = time.monotonic()
+                if self._owner():
+                    self._owner_gone = None
+                elif self._owner_gone is None:
+                    self._owner_gone = now
+                elif now - self._owner_gone > self._owner_grace:
+                    self.close()  # its session is gone: so is the run
+                    return
             if not worker_alive and self._worker.started and not self._closed:
                 if self._active and self._rec.status != "queued":
                     self._fail("the training process ended unexpectedly")
@@ -226,7 +244,11 @@ class TrainingRun:
 def _granted(run: TrainingRun) -> None:
     """A slot freed up for a queued run (Slots calls this in a thread of its own)."""
     with run._lock:
-        if run._rec.status == "queued" and run._active:
+        if run._owner is not None and not run._owner():  # its page is away or gone
+            run._give_back()
+            run._active = False
+            run._rec.status, run._rec.message = "ready", "Your turn came while this page was away."
+        elif run._rec.status == "queued" and run._active:
             run._go()
         else:
             run._give_back()

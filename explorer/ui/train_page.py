@@ -14,7 +14,13 @@ from explorer.train.runner import RESULT_STATES, TrainingRun
 from explorer.train.worker import warm_up
 from explorer.ui import train_live, train_results
 from explorer.ui.train_data import data_section
-from explorer.ui.train_session import RUN_KEY, replace_run, session_lock, worker_slots
+from explorer.ui.train_session import (
+    RUN_KEY,
+    replace_run,
+    session_lock,
+    watch_this_session,
+    worker_slots,
+)
 from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
 
 P = "tr_"
@@ -50,6 +56,7 @@ def _train(ratings, config: TrainConfig) -> None:
             st.session_state["tr_error"] = str(err)
             return
         replace_run(new)
+        watch_this_session(new)
         new.start()
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explorer import limits
 from explorer.train.runner import TrainingRun
@@ -38,3 +40,16 @@ def replace_run(new: TrainingRun | None) -> None:
         old.close()  # never waits: a reaper thread ends the process
     if new is not None:
         st.session_state[RUN_KEY] = new
+
+
+def watch_this_session(run: TrainingRun) -> None:
+    """Tie the run to this browser session: when Streamlit drops the session (a closed tab,
+    after `server.disconnectedSessionTTL`), the run ends with it."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():  # bare mode, AppTest: no server to ask
+        return
+    runtime, session = Runtime.instance(), ctx.session_id
+    run.watch_owner(
+        lambda: runtime.is_active_session(session),
+        float(st.get_option("server.disconnectedSessionTTL")),
+    )

@@ -230,3 +230,16 @@ def test_random_clicks_never_leave_a_worker_behind(tiny):
         current.close()
         if current._worker.started:
             assert gone(current._worker.process.pid)
+
+
+def test_a_run_ends_once_its_page_has_been_gone_for_the_grace_time(tiny):
+    page_open = threading.Event()
+    page_open.set()
+    run = TrainingRun(tiny, TrainConfig(**LONG))
+    run.watch_owner(page_open.is_set, grace_s=1.0)
+    run.start()
+    wait(run, lambda v: v.global_step > 5)
+    pid = run._worker.process.pid
+    page_open.clear()  # the tab closes; 1 s later Streamlit would drop the session
+    assert gone(pid)
+    assert not run.running and not run.start()
