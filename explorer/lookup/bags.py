@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from explorer.lookup.config import ONE_HOT_CAP_BYTES
 from explorer.lookup.gradients import max_abs_diff
 
 BAG_MODES = ("sum", "mean", "max")
@@ -43,8 +42,12 @@ def multi_hot(bags: torch.Tensor, n: int, weights: torch.Tensor | None, dtype) -
     return out.scatter_add_(1, bags, values)
 
 
-def bag_compare(weight: torch.Tensor, idx: torch.Tensor, mode: str, seed: int = 0) -> BagResult:
-    """Compare EmbeddingBag(mode) with its product form; weighted when mode is 'sum+weights'."""
+def bag_compare(
+    weight: torch.Tensor, idx: torch.Tensor, mode: str, seed: int = 0, product_form: bool = True
+) -> BagResult:
+    """Compare EmbeddingBag(mode) with its product form; weighted when mode is 'sum+weights'.
+
+    product_form=False: the multi-hot product is past the page's budget (budget.py)."""
     weighted = mode == "sum+weights"
     base = "sum" if weighted else mode
     if base not in BAG_MODES:
@@ -64,7 +67,7 @@ def bag_compare(weight: torch.Tensor, idx: torch.Tensor, mode: str, seed: int = 
     else:
         reference = (rows * (psw.unsqueeze(-1) if weighted else 1)).sum(dim=1)
     mh = product = None
-    if base != "max" and bags.shape[0] * n * weight.element_size() <= ONE_HOT_CAP_BYTES:
+    if base != "max" and product_form:
         mh = multi_hot(bags, n, psw, weight.dtype)
         if base == "mean":
             mh = mh / bags.shape[1]

@@ -14,15 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from explorer.lookup.config import (
-    DTYPES,
-    INITS,
-    ONE_HOT_CAP_BYTES,
-    LookupConfig,
-    check_config,
-    format_bytes,
-    one_hot_bytes,
-)
+from explorer.lookup.budget import one_hot_skip
+from explorer.lookup.config import DTYPES, INITS, LookupConfig, check_config, cost_of
 from explorer.lookup.gradients import Gradients, both_gradients, max_abs_diff
 
 
@@ -43,8 +36,10 @@ def make_weight(n: int, d: int, init: str, seed: int, dtype: str = "float32") ->
 
 
 def one_hot(idx: torch.Tensor, n: int, dtype: torch.dtype) -> torch.Tensor:
-    """One-hot rows for the indices: shape (*batch, n)."""
-    return F.one_hot(idx, n).to(dtype)
+    """One-hot rows for the indices: shape (*batch, n), made in its dtype (F.one_hot would
+    first make an int64 matrix twice the size of a float32 one)."""
+    out = torch.zeros(*idx.shape, n, dtype=dtype)
+    return out.scatter_(-1, idx.unsqueeze(-1), 1.0)
 
 
 def build_pair(weight: torch.Tensor, config: LookupConfig) -> tuple[nn.Embedding, nn.Linear]:
@@ -81,7 +76,7 @@ class LookupResult:
     idx: torch.Tensor  # (*batch,)
     weight: torch.Tensor  # (n, d), as made (before any max_norm renormalisation)
     weight_after: torch.Tensor  # (n, d), the Embedding's weight after the lookup
-    one_hot: torch.Tensor | None  # (*batch, n); None when above ONE_HOT_CAP_BYTES
+    one_hot: torch.Tensor | None  # (*batch, n); None when past the budget (budget.py)
     product: torch.Tensor | None  # (*batch, d) one-hot x W
     lookup: torch.Tensor  # (*batch, d) W[idx]
     equal: bool | None  # torch.equal(product, lookup)
@@ -114,14 +109,10 @@ def compare(config: LookupConfig) -> LookupResult:
             weight[inf_row, 0] = math.inf
     emb, lin = build_pair(weight, config)
     skipped: dict[str, str] = {}
-    need = one_hot_bytes(idx.numel(), config.n, config.dtype)
-
     one_hot_x = product = None
-    if need > ONE_HOT_CAP_BYTES:
-        skipped["one-hot"] = (
-            f"the {idx.numel():,} x {config.n:,} one-hot matrix would need {format_bytes(need)}, "
-            f"above the page's cap of {format_bytes(ONE_HOT_CAP_BYTES)}; the lookup needs none"
-        )
+    why_not = one_hot_skip(cost_of(config, idx), config.n, idx.numel())
+    if why_not:
+        skipped["one-hot"] = why_not
     else:
         one_hot_x = one_hot(idx, config.n, dtype)  # (*batch, n)
         product = lin(one_hot_x)  # (*batch, d) = one_hot @ W

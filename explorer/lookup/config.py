@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import torch
 
+from explorer.lookup.budget import check_view, view_cost
+from explorer.lookup.units import format_bytes
 from explorer.settings import check_settings, setting
 
 INITS = {
@@ -17,8 +19,7 @@ INITS = {
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 MAX_INDEX_TEXT = 20_000  # characters of typed indices: parsing is cheap, but not unbounded
 MAX_BATCH = 10_000  # looked-up indices, so the page's tables stay drawable
-MAX_WEIGHT_BYTES = 64 * 2**20  # the weight is remade on every change: keep the page quick
-ONE_HOT_CAP_BYTES = 64 * 2**20  # never allocate a one-hot (or multi-hot) matrix above this
+MAX_WEIGHT_BYTES = 4 * 2**20  # the weight is remade on every change, and copied (budget.py)
 
 
 MAX_ROWS = 2**24  # n: the weight cap below allows no more, even at d = 1
@@ -192,18 +193,11 @@ def check_config(config: LookupConfig) -> torch.Tensor:
             f"indices must be in 0..{config.n - 1} (nn.Embedding takes no negative indices). "
             "Raise n or pick a smaller index."
         )
+    check_view(cost_of(config, idx), config.n, config.d, idx.numel())
     return idx
 
 
-def one_hot_bytes(batch: int, n: int, dtype: str) -> int:
-    """Bytes a (batch, n) one-hot matrix of this dtype takes."""
-    return batch * n * DTYPES[dtype].itemsize
-
-
-def format_bytes(n: float) -> str:
-    """1536 -> '1.5 KiB'."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if n < 1024 or unit == "TiB":
-            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
-        n /= 1024
-    raise AssertionError("unreachable")
+def cost_of(config: LookupConfig, idx: torch.Tensor):
+    """The view's cost (budget.view_cost) for a checked config and its indices."""
+    bags = 1 if idx.dim() == 1 else idx.shape[0]
+    return view_cost(config.n, config.d, idx.numel(), bags, DTYPES[config.dtype].itemsize)

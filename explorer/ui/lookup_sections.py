@@ -10,9 +10,10 @@ import torch
 
 from explorer.lookup.bags import bag_compare
 from explorer.lookup.compare import LookupResult
-from explorer.lookup.config import DTYPES, LookupConfig, format_bytes, parse_indices
+from explorer.lookup.config import DTYPES, LookupConfig, parse_indices
 from explorer.lookup.cost import lookup_cost, one_hot_cost, sweep
 from explorer.lookup.snippet import lookup_snippet
+from explorer.lookup.units import format_bytes
 from explorer.train.devices import available_devices
 from explorer.view import figures
 
@@ -112,7 +113,9 @@ def bag_section(result: LookupResult) -> None:
     st.caption("A 1-D batch is one bag; each row of a 2-D batch is a bag.")
     rows = []
     for mode in ("sum", "sum+weights", "mean", "max"):
-        r = bag_compare(result.weight_after, result.idx, mode, result.config.seed)
+        r = bag_compare(
+            result.weight_after, result.idx, mode, result.config.seed, result.one_hot is not None
+        )
         rows.append(
             {
                 "mode": mode,

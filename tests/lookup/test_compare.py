@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch.testing import assert_close
 
+from explorer.lookup.budget import ONE_HOT_BYTES
 from explorer.lookup.compare import compare, make_weight, max_abs_diff
-from explorer.lookup.config import ONE_HOT_CAP_BYTES, LookupConfig, parse_indices
+from explorer.lookup.config import LookupConfig, parse_indices
 
 
 @given(
@@ -129,7 +130,7 @@ def test_bias_vector_equals_linear_with_bias():
 
 
 def test_large_one_hot_is_skipped_with_its_size_but_the_lookup_still_runs():
-    n = ONE_HOT_CAP_BYTES // 4 // 100 + 1
+    n = ONE_HOT_BYTES // 4 // 100 + 1
     r = compare(LookupConfig(n=n, d=2, indices=", ".join(["1"] * 100)))
     assert r.one_hot is None and r.product is None and r.equal is None
     assert "MiB" in r.skipped["one-hot"]

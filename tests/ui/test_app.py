@@ -145,3 +145,28 @@ def test_many_repeats_say_the_gradients_differ_by_summation_order_only():
     body = texts(app)
     assert "Equal, bit for bit" in app.success[0].value  # the forward pass still is
     assert "equal but for summation order" in body and "Why not bit for bit" in body
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ({"n": str(10**9)}, "n must be between 1 and 16,777,216"),
+        ({"n": "16777216", "d": "1"}, "Lower n or d"),
+        ({"n": "1677", "d": "10000", "indices": ", ".join(["0"] * 10_000)}, "Lower n or d"),
+        ({"n": "100", "d": "2000", "indices": ",".join(["0"] * 9_000)}, "at most 64.0 MiB"),
+        ({"d": str(10**6)}, "Lower n or d"),
+        ({"n": "-5"}, "n must be between 1"),
+        ({"seed": "18446744073709551614"}, "seed must be between 0 and"),
+        ({"max_norm": "nan"}, "max_norm must be"),
+        ({"n": "inf"}, "n='inf' in the link was not understood"),
+        ({"dtype": "float16"}, "dtype must be one of float32, float64"),
+        ({"indices": "1" * 100_000}, "at most 20,000"),
+    ],
+)
+def test_a_bad_link_is_named_on_the_page_and_costs_nothing(query, needle):
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in query.items():
+        app.query_params[k] = v
+    app.run()
+    assert not app.exception
+    assert needle in texts(app)
