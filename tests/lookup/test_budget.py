@@ -7,7 +7,6 @@ from explorer.lookup.budget import ONE_HOT_BYTES, VIEW_BYTES, view_cost
 from explorer.lookup.compare import compare
 from explorer.lookup.config import LookupConfig, check_config, cost_of
 
-
 LOWER = "(?i)lower (n or d|d, n)"  # either check may come first
 
 
