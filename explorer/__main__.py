@@ -9,11 +9,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from explorer.data.csvfile import read_ratings_csv
 from explorer.data.movielens import ML100K_SPLITS, read_movielens
 from explorer.data.ratings import Ratings
 from explorer.data.synthetic import synthetic_ratings
 from explorer.settings import bounds_text, parse_entry, problem, table
-from explorer.train.config import TrainConfig
+from explorer.train.config import TrainConfig, y_range_for
 from explorer.train.events import EndEvent, EpochEvent
 from explorer.train.trainer import Trainer
 from explorer.view.export import projector_tsv, save_checkpoint
@@ -27,7 +28,12 @@ def load_data(args: argparse.Namespace) -> Ratings:
         from explorer.data.download import download_ml100k, find_ml100k
 
         return read_movielens(find_ml100k() or download_ml100k(progressbar=True), args.split)
-    return read_movielens(Path(args.data), args.split)
+    path = Path(args.data).expanduser()
+    if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        if args.split:
+            raise ValueError("--split is for MovieLens 100k; a CSV of your own has no split.")
+        return read_ratings_csv(path.read_bytes(), source=f"ratings from {path.name}")
+    return read_movielens(path, args.split)
 
 
 def _add_config_args(parser: argparse.ArgumentParser) -> None:
@@ -71,6 +77,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 def train(args: argparse.Namespace) -> int:
     ratings = load_data(args)
     config = config_from_args(args)
+    if args.y_range is None and config.y_range is not None:  # the data's scale, as the page
+        config = dataclasses.replace(config, y_range=y_range_for(*ratings.rating_range))
     if args.split and not config.official_split:
         config = dataclasses.replace(config, official_split=True)
     trainer = Trainer(ratings, config)
@@ -139,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         "--data",
         default="synthetic",
         help="synthetic (default), ml-100k (found in data/ or downloaded), "
-        "or a MovieLens folder or zip",
+        "a MovieLens folder or zip, or a ratings CSV of your own (user, item, rating)",
     )
     p.add_argument("--split", choices=ML100K_SPLITS, help="an official MovieLens 100k split")
     p.add_argument("--n-ratings", type=int, default=20_000, help="synthetic set size")
@@ -155,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, RuntimeError) as err:
+    except (ValueError, RuntimeError, OSError) as err:  # bad input: a message, no traceback
         print(f"error: {err}", file=sys.stderr)
         return 2
 

@@ -2,6 +2,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 from explorer.__main__ import main
@@ -80,3 +81,43 @@ def test_module_runs_as_a_program():
     assert res.returncode == 0, res.stderr
     assert "user + item biases" in res.stdout
     assert torch.__version__  # the CLI and the tests share one torch
+
+
+def _csv(path, scale: float = 1.0) -> None:
+    from explorer.data.synthetic import synthetic_ratings
+
+    r = synthetic_ratings(4000, n_users=80, n_items=100, seed=3)
+    rows = [
+        f"{u},{i},{x * scale:g}"
+        for u, i, x in zip(r.users.tolist(), r.items.tolist(), r.ratings.tolist(), strict=True)
+    ]
+    path.write_text("user,item,rating\n" + "\n".join(rows) + "\n")
+
+
+def test_a_plain_ratings_csv_trains_on_its_own_scale(tmp_path, capsys):
+    _csv(tmp_path / "r.csv", scale=2.0)  # 2 to 10
+    assert (
+        main(["train", "--data", str(tmp_path / "r.csv"), "--epochs", "2", "--device", "cpu"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "ratings from r.csv: 4,000 ratings" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--data", "/"], "holds more than"),
+        (["--data", "/nonexistent/ml"], "does not exist"),
+        (["--data", "BAD"], "Row 3: the user column"),
+        (["--epochs", "abc"], "--epochs 'abc': not a valid value"),
+        (["--valid-pct", "0.6"], "valid_pct must be between 0.05 and 0.5"),
+        (["--model", "Evil"], "model must be one of"),
+    ],
+)
+def test_bad_input_is_a_message_and_exit_status_2(tmp_path, capsys, args, needle):
+    if "BAD" in args:
+        (tmp_path / "bad.csv").write_text("user,item,rating\n1,2,4\n,3,5\n")
+        args = ["--data", str(tmp_path / "bad.csv")]
+    assert main(["train", "--n-ratings", "500", *args]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err

@@ -1,8 +1,8 @@
 """Any CSV of user, item, rating (and an optional title): column roles and strict checks.
 
 Every problem raises a ValueError that names the problem, the first row where it is found
-(1-based, counting the header as row 1, as a spreadsheet shows it) and the fix. The reader
-builds nothing until every check has passed, so nothing half-loaded survives an error.
+(1-based, counting the header as row 1, as a spreadsheet shows it) and the fix: the checks
+are `checks.check_table`, the same for every door. Nothing is built until all have passed.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from explorer.data.checks import check_table
 from explorer.data.ratings import Ratings, ratings_from_frame
 
-MAX_CSV_BYTES = 200 * 2**20
+MAX_CSV_BYTES = 100 * 2**20  # below Streamlit's maxUploadSize (200), so this message shows
 ROLE_NAMES = {
     "user": ("user", "userid", "user_id", "uid", "customer", "customer_id", "reader", "rater"),
     "item": (
@@ -60,22 +60,65 @@ def infer_roles(columns: list[str]) -> dict[str, str | None]:
     return found
 
 
+def decode(data: bytes) -> str:
+    """The file's text: UTF-8 (a BOM dropped), UTF-16 by its BOM, else Latin-1, as old
+    spreadsheets save; ValueError for a file that is not text at all."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise ValueError(
+            "The file is not text (it holds zero bytes): upload the ratings as a CSV file, "
+            "not a spreadsheet or an archive."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def sniff_separator(lines: list[str]) -> str:
+    """The separator of a few lines: the one candidate that splits every line into the same
+    number (at least two) of fields, the most fields first; "," when none does."""
+    best, best_fields = ",", 1
+    for sep in (",", ";", "\t", "|"):
+        counts = {line.count(sep) for line in lines if line.strip()}
+        if len(counts) == 1 and (fields := counts.pop() + 1) > best_fields:
+            best, best_fields = sep, fields
+    return best
+
+
 def read_csv_frame(data: bytes, max_bytes: int = MAX_CSV_BYTES) -> pd.DataFrame:
-    """Parse CSV bytes with a header into a frame, with readable errors."""
+    """Parse CSV bytes with a header into a frame (pandas' C engine), with readable errors.
+
+    The separator is sniffed from the first lines (Excel's `sep=;` first line is obeyed);
+    every column is read as text, so ids keep their exact form and ratings are checked later.
+    """
     if len(data) > max_bytes:
         raise ValueError(
             f"The file is {len(data) / 2**20:,.1f} MiB; the limit is {max_bytes / 2**20:,.0f} MiB. "
-            "Upload a sample of the ratings, or a MovieLens folder from disk."
+            "Upload a sample of the ratings, or put the file in the server's data folder."
         )
-    if not data.strip():
+    text = decode(data)
+    if not text.strip():
         raise ValueError("The file is empty: upload a CSV with a header row and one rating a row.")
+    head = text[:65536].splitlines()
+    sep = None
+    if head and head[0].strip().lower().startswith("sep=") and len(head[0].strip()) == 5:
+        sep = head[0].strip()[4]
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        head = head[1:]
+    sep = sep or sniff_separator(head[:50])
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=None, engine="python", skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, skipinitialspace=True, engine="c"
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
         raise ValueError(
             f"Could not read the file as CSV ({str(err).splitlines()[0]}). Save it as "
-            "comma-separated text with a header row: user,item,rating."
+            "comma-separated text with a header row, user,item,rating, and the same number of "
+            "fields on every line."
         ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise ValueError(
             "The file has a header but no ratings: add one row per rating below the header."
@@ -92,10 +135,6 @@ def check_columns(frame: pd.DataFrame) -> list[str]:
             "user, item and rating, under a header row."
         )
     return columns
-
-
-def _first_bad_row(mask: np.ndarray) -> int:
-    return int(np.flatnonzero(mask)[0]) + 2  # +1 for 1-based, +1 for the header row
 
 
 def ratings_from_csv(
@@ -118,48 +157,12 @@ def ratings_from_csv(
             raise ValueError(f"Column {col!r} is not in the file, whose columns are {columns}.")
     if len(set(chosen)) < 3:
         raise ValueError("User, item and rating must be three different columns.")
-    for role in ("user", "item"):
-        col = frame[getattr(roles, role)]
-        if col.isna().any():
-            raise ValueError(
-                f"Row {_first_bad_row(col.isna().to_numpy())}: the {role} column "
-                f"{getattr(roles, role)!r} is empty. Fill it in or delete the row."
-            )
-    raw = frame[roles.rating]
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna().to_numpy()
-    if bad.any():
-        row = _first_bad_row(bad)
-        raise ValueError(
-            f"Row {row}: rating {raw.iloc[row - 2]!r} in column {roles.rating!r} is not a number. "
-            "Ratings must be numbers like 4 or 3.5: fix or delete that row."
-        )
-    if not np.isfinite(values.to_numpy()).all():
-        row = _first_bad_row(~np.isfinite(values.to_numpy()))
-        raise ValueError(f"Row {row}: the rating is infinite. Use a finite number.")
-    if values.nunique() < 2:
-        raise ValueError(
-            f"Every rating is {values.iloc[0]}: a model cannot learn preferences from a constant. "
-            "Upload ratings that vary."
-        )
-    pairs = frame[[roles.user, roles.item]]
-    dup = pairs.duplicated().to_numpy()
-    if dup.any():
-        row = _first_bad_row(dup)
-        raise ValueError(
-            f"Row {row}: user {pairs.iloc[row - 2, 0]} rated item {pairs.iloc[row - 2, 1]} "
-            "twice. Keep one rating per (user, item) pair, e.g. the latest."
-        )
-    table = pd.DataFrame(
-        {
-            "user": frame[roles.user].to_numpy(),
-            "item": frame[roles.item].to_numpy(),
-            "rating": values.to_numpy(dtype=np.float32),
-        }
-    )
+    table = frame[chosen].set_axis(["user", "item", "rating"], axis=1)
+    named = {"user": roles.user, "item": roles.item, "rating": roles.rating}
+    table = check_table(table, lambda i: f"row {i + 2}", columns=named)
     titles = None
     if roles.title:
-        titles = dict(zip(frame[roles.item], frame[roles.title].astype(str), strict=True))
+        titles = dict(zip(table["item"], frame[roles.title].astype(str), strict=True))
     return ratings_from_frame(table, source, None, titles)
 
 

@@ -8,12 +8,14 @@ escape the data folder.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
 
+from explorer.data.checks import CheckFailed, check_table, lines_of
 from explorer.data.ratings import Ratings, ratings_from_frame
 
 ML100K_GENRES = (
@@ -40,21 +42,26 @@ ML100K_GENRES = (
 ML100K_SPLITS = ("u1", "u2", "u3", "u4", "u5", "ua", "ub")
 
 
+MAX_DEPTH = 3  # folders below the one named: ml-latest-small/ inside a zip or a folder
+MAX_ENTRIES = 5_000  # files and folders looked at in a folder, at most
+MAX_MEMBER_BYTES = 512 * 2**20  # one file inside a zip, inflated (MovieLens 25M: 680 MB...)
+MAX_RATIO = 60  # inflated / compressed: a ratings file is 4-8 times; a zip bomb, thousands
+
+
 class _Files:
-    """Read files by name from a folder or a zip, wherever they sit inside it."""
+    """Read files by name from a folder or a zip, wherever they sit inside it (a few levels
+    down at most). Zip members are checked for size and ratio before they are read; nothing
+    is extracted; every file is closed after each read."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._zip = False
         if self.path.is_dir():
-            self._names = {p.name: p for p in self.path.rglob("*") if p.is_file()}
-            self._zip = None
+            self._names = _walk(self.path)
         elif zipfile.is_zipfile(self.path):
-            self._zip = zipfile.ZipFile(self.path)
-            self._names = {
-                PurePosixPath(i.filename).name: i.filename
-                for i in self._zip.infolist()
-                if not i.is_dir()
-            }
+            self._zip = True
+            with zipfile.ZipFile(self.path) as z:
+                self._names = _members(self.path, z.infolist())
         else:
             raise ValueError(
                 f"{self.path} is neither a folder nor a zip file: point at the MovieLens folder "
@@ -65,9 +72,55 @@ class _Files:
         return name in self._names
 
     def open(self, name: str) -> io.BytesIO:
-        if self._zip is not None:
-            return io.BytesIO(self._zip.read(self._names[name]))
+        if self._zip:
+            with zipfile.ZipFile(self.path) as z:
+                return io.BytesIO(z.read(self._names[name]))
         return io.BytesIO(Path(self._names[name]).read_bytes())
+
+
+def _walk(root: Path) -> dict[str, Path]:
+    """name -> path of the files under root, breadth first, MAX_DEPTH levels, MAX_ENTRIES."""
+    found, level, seen = {}, [root], 0
+    for _ in range(MAX_DEPTH + 1):
+        below = []
+        for folder in level:
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue  # unreadable: not ours to read
+            for entry in entries:
+                seen += 1
+                if seen > MAX_ENTRIES:
+                    raise ValueError(
+                        f"{root} holds more than {MAX_ENTRIES:,} files and folders: point at the "
+                        "MovieLens folder itself (the one holding u.data or ratings.csv)."
+                    )
+                if entry.is_dir(follow_symlinks=False):
+                    below.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found.setdefault(entry.name, Path(entry.path))
+        level = below
+    return found
+
+
+def _members(path: Path, infos: list[zipfile.ZipInfo]) -> dict[str, str]:
+    """name -> member of a zip, after checking every member's size and ratio."""
+    names = {}
+    for info in infos:
+        # a name like ../../evil.csv is harmless here: nothing is extracted, a member is
+        # read into memory by its name alone
+        member = PurePosixPath(info.filename)
+        if info.is_dir():
+            continue
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > MAX_MEMBER_BYTES or ratio > MAX_RATIO:
+            raise ValueError(
+                f"{path.name}: {info.filename} would inflate to {info.file_size / 2**20:,.0f} "
+                f"MiB ({ratio:,.0f} times its packed size); the server reads at most "
+                f"{MAX_MEMBER_BYTES / 2**20:,.0f} MiB a file, at most {MAX_RATIO} times packed."
+            )
+        names.setdefault(member.name, info.filename)
+    return names
 
 
 def detect_format(path: Path) -> str:
@@ -113,8 +166,12 @@ def read_ml100k(path: Path, split: str | None = None) -> Ratings:
         valid = _read_table(files.open(test), "\t", cols)
         frame = pd.concat([train, valid], ignore_index=True)
         is_valid = np.r_[np.zeros(len(train), bool), np.ones(len(valid), bool)]
+        n = len(train)
+        where = lambda i: f"{base} line {i + 1}" if i < n else f"{test} line {i - n + 1}"  # noqa: E731
     else:
         frame = _read_table(files.open("u.data"), "\t", cols)
+        where = lines_of("u.data")
+    frame = check_table(frame[["user", "item", "rating"]], where, scale=(1.0, 5.0))
     titles = genres = None
     if "u.item" in files:
         names = ["item", "title", "release", "video", "url", *ML100K_GENRES]
@@ -138,6 +195,7 @@ def read_ml_csv(path: Path) -> Ratings:
     files = _Files(path)
     frame = pd.read_csv(files.open("ratings.csv"), usecols=["userId", "movieId", "rating"])
     frame = frame.rename(columns={"userId": "user", "movieId": "item"})
+    frame = check_table(frame, lines_of("ratings.csv", first_line=2), scale=(0.5, 5.0))
     titles = genres = None
     if "movies.csv" in files:
         movies = pd.read_csv(files.open("movies.csv")).rename(columns={"movieId": "item"})
@@ -150,14 +208,13 @@ def read_ml1m(path: Path) -> Ratings:
     """MovieLens 1M: '::'-separated ratings.dat and movies.dat, latin-1."""
     files = _Files(path)
     frame = _read_table(files.open("ratings.dat"), "::", ["user", "item", "rating", "ts"])
+    frame = check_table(frame[["user", "item", "rating"]], lines_of("ratings.dat"), (1.0, 5.0))
     titles = genres = None
     if "movies.dat" in files:
         movies = _read_table(files.open("movies.dat"), "::", ["item", "title", "genres"])
         titles = dict(zip(movies["item"], movies["title"], strict=True))
         genres = _genre_labels(movies)
-    return ratings_from_frame(
-        frame[["user", "item", "rating"]], "MovieLens 1M", (1.0, 5.0), titles, genres
-    )
+    return ratings_from_frame(frame, "MovieLens 1M", (1.0, 5.0), titles, genres)
 
 
 def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
@@ -177,7 +234,9 @@ def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
     }[fmt]
     try:
         return reader()
-    except (ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as err:
+    except CheckFailed as err:  # a row the checks named: the message says it all
+        raise ValueError(f"{path}: {err}") from None
+    except (ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile, OSError) as err:
         raise ValueError(_damaged(path, fmt, err)) from None
 
 
@@ -185,6 +244,7 @@ def _damaged(path: Path, fmt: str, err: Exception) -> str:
     marker = {"100k": "u.data", "csv": "ratings.csv", "1m": "ratings.dat"}[fmt]
     first = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
     return (
-        f"{path}: {marker} could not be read as MovieLens {fmt} ({first}). The files may be "
-        "damaged or edited: download them again."
+        f"{path}: {marker} could not be read as MovieLens {fmt} ({first}). Each line must "
+        "hold the same fields as GroupLens's files: fix the file, or, if it came from "
+        "GroupLens, download it again."
     )

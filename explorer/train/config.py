@@ -186,3 +186,11 @@ def make_split(ratings: Ratings, config: TrainConfig) -> Split:
     if config.official_split:
         return official_split(ratings)
     return random_split(ratings, config.valid_pct, config.seed)
+
+
+def y_range_for(low: float, high: float) -> tuple[float, float]:
+    """The book's y_range for ratings from low to high, by one rule for any scale: a quarter
+    of the span below the lowest, an eighth above the highest, so that sigmoid_range, which
+    never reaches its ends, can reach every rating. 1-5 stars: (0, 5.5), the book's."""
+    span = high - low if high > low else 1.0
+    return (round(low - span / 4, 6), round(high + span / 8, 6))

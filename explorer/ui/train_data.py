@@ -6,11 +6,13 @@ message and leaves the loaded data, and any trained model, as they were.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from explorer import limits
 from explorer.data.csvfile import (
     Roles,
     check_columns,
@@ -20,13 +22,16 @@ from explorer.data.csvfile import (
 )
 from explorer.data.download import DATA_DIR, download_ml100k, find_ml100k
 from explorer.data.movielens import ML100K_SPLITS, read_movielens
+from explorer.data.paths import allowed_path
 from explorer.data.ratings import Ratings
 from explorer.data.synthetic import MAX_RATINGS, synthetic_ratings
+from explorer.train.config import y_range_for
 from explorer.ui.train_session import replace_run, session_lock
 from explorer.ui.widgets import show_error
 from explorer.view import figures
 
 DATA_KEY = "tr_data"
+CONFIG_KEY = "_tr_config"  # the page's stored TrainConfig (widgets.stored_config)
 SOURCES = ("Built-in synthetic", "MovieLens 100k", "MovieLens folder or zip", "Upload a CSV")
 
 
@@ -38,6 +43,13 @@ def _synthetic(n_ratings: int, n_genres: int, seed: int) -> Ratings:
 @st.cache_resource(show_spinner="Reading MovieLens...", max_entries=3)
 def _movielens(path: str, split: str | None, mtime: float) -> Ratings:
     return read_movielens(Path(path), split)
+
+
+@st.cache_resource(show_spinner="Reading the file...", max_entries=2)
+def _parsed(file_id: str, size: int, _data: bytes) -> pd.DataFrame:
+    """An upload parsed once (keyed by Streamlit's id for this upload, not by hashing its
+    bytes), not again at every rerun of the page; the frame is only read, never changed."""
+    return read_csv_frame(_data)
 
 
 class _StreamlitBar:
@@ -64,6 +76,17 @@ def set_data(ratings: Ratings) -> None:
     with session_lock():
         st.session_state[DATA_KEY] = ratings
         replace_run(None)
+        _follow_scale(ratings)
+
+
+def _follow_scale(ratings: Ratings) -> None:
+    """y_range follows the new data's scale (the book's rule, any scale), unless it is off."""
+    config = st.session_state.get(CONFIG_KEY)
+    if config is None or config.y_range is None:
+        return
+    low, high = y_range_for(*ratings.rating_range)
+    st.session_state[CONFIG_KEY] = dataclasses.replace(config, y_range=(low, high))
+    st.session_state["tr_y_range_low"], st.session_state["tr_y_range_high"] = low, high
 
 
 def current_data() -> Ratings:
@@ -98,7 +121,7 @@ def _upload_section() -> None:
     if upload is None:
         return
     try:
-        frame = read_csv_frame(upload.getvalue())
+        frame = _parsed(upload.file_id, upload.size, upload.getvalue())
         columns = check_columns(frame)
     except ValueError as err:
         show_error(err)
@@ -176,13 +199,15 @@ def data_section() -> Ratings:
                 if st.button("Download MovieLens 100k", key="tr_download"):
                     _load(lambda: _ml_path(download_ml100k(progressbar=_StreamlitBar()), split))
         elif source == SOURCES[2]:
+            roots = ", ".join(str(r) for r in limits.data_roots())
             path = st.text_input(
                 "Folder or zip on the server",
                 key="tr_ml_path",
-                help="Holding u.data (100k), ratings.csv or ratings.dat (1M).",
+                help="Holding u.data (100k), ratings.csv or ratings.dat (1M), in one of the "
+                f"folders this server reads data from: {roots}.",
             )
             if st.button("Load", key="tr_load_path") and path:
-                _load(lambda: _ml_path(Path(path).expanduser(), None))
+                _load(lambda: _ml_path(allowed_path(path), None))
         else:
             _upload_section()
     ratings = current_data()

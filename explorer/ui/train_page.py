@@ -8,7 +8,7 @@ import threading
 import streamlit as st
 import torch
 
-from explorer.train.config import TrainConfig
+from explorer.train.config import TrainConfig, y_range_for
 from explorer.train.devices import available_devices
 from explorer.train.runner import RESULT_STATES, TrainingRun
 from explorer.train.worker import warm_up
@@ -127,6 +127,25 @@ def prepare() -> bool:
     return True
 
 
+def _scale_note(ratings, config: TrainConfig) -> None:
+    """Say how y_range follows the data, and warn when ratings fall outside it."""
+    lo, hi = ratings.rating_range
+    rule = y_range_for(lo, hi)
+    st.sidebar.caption(
+        f"y_range follows the data: ratings from {lo:g} to {hi:g} give ({rule[0]:g}, "
+        f"{rule[1]:g}), a quarter of the span below, an eighth above (the book's (0, 5.5) "
+        "for 1-5 stars). Loading data sets it again."
+    )
+    if config.y_range is not None:
+        low, high = config.y_range
+        if float(ratings.ratings.min()) <= low or float(ratings.ratings.max()) >= high:
+            st.warning(
+                f"Some ratings lie outside y_range ({low:g}, {high:g}): sigmoid_range can never "
+                f"predict them. Widen it to at least ({rule[0]:g}, {rule[1]:g}).",
+                icon="⚠️",
+            )
+
+
 def render() -> None:
     prepare()
     session_lock()  # made now, before any callback can need it
@@ -138,6 +157,7 @@ def render() -> None:
     if config.official_split and ratings.is_valid is None:
         config = dataclasses.replace(config, official_split=False)
     keep_config(P, config)
+    _scale_note(ratings, config)
     try:
         config.check()
     except ValueError as err:

@@ -100,3 +100,26 @@ def test_malformed_file_gives_a_message(tmp_path):
     (d / "u.data").write_text("1\t2\tfive\t0\n")
     with pytest.raises(ValueError, match="u.data"):
         read_movielens(d)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path):
+    z = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("ml-100k/u.data", b"1\t1\t1\t1\n" * 2_000_000)  # 16 MB of one line: x1000
+    with pytest.raises(ValueError, match="times its packed size"):
+        read_movielens(z)
+
+
+def test_a_member_over_the_size_limit_is_refused(tmp_path, ml100k_dir, monkeypatch):
+    import explorer.data.movielens as ml
+
+    monkeypatch.setattr(ml, "MAX_MEMBER_BYTES", 100)
+    z = zip_folder(ml100k_dir, tmp_path / "ml.zip")
+    with pytest.raises(ValueError, match="the server reads at most"):
+        read_movielens(z)
+
+
+def test_a_file_named_zip_that_is_not_one(tmp_path):
+    (tmp_path / "fake.zip").write_bytes(b"not a zip at all")
+    with pytest.raises(ValueError, match="neither a folder nor a zip"):
+        read_movielens(tmp_path / "fake.zip")

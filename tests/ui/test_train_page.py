@@ -130,7 +130,8 @@ def test_a_bad_config_shows_its_message():
     assert not at.exception and "tr_run" not in at.session_state
 
 
-def test_a_bad_folder_leaves_the_data_and_the_model_as_they_were(tmp_path):
+def test_a_bad_folder_leaves_the_data_and_the_model_as_they_were(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPLORER_DATA_ROOTS", str(tmp_path))  # the operator's folder
     at = page()
     at.button(key="tr_train").click().run()
     poll(at, finished)
@@ -143,7 +144,8 @@ def test_a_bad_folder_leaves_the_data_and_the_model_as_they_were(tmp_path):
     assert "built-in synthetic" in at.session_state["tr_data"].source
 
 
-def test_loading_a_movielens_folder_offers_its_official_split(tmp_path):
+def test_loading_a_movielens_folder_offers_its_official_split(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPLORER_DATA_ROOTS", str(tmp_path))
     folder = write_ml100k(tmp_path / "ml-100k", n_users=40, n_items=30)
     at = page()
     at.radio(key="tr_source").set_value("MovieLens folder or zip").run()
@@ -151,3 +153,56 @@ def test_loading_a_movielens_folder_offers_its_official_split(tmp_path):
     at.button(key="tr_load_path").click().run()
     assert any("Loaded MovieLens 100k" in s.value for s in at.success)
     assert at.session_state["tr_data"].source == "MovieLens 100k"
+
+
+def scaled_csv(scale: float, seed: int = 3) -> bytes:
+    from explorer.data.synthetic import synthetic_ratings
+
+    r = synthetic_ratings(6000, n_users=120, n_items=150, seed=seed)
+    rows = zip(r.users.tolist(), r.items.tolist(), r.ratings.tolist(), strict=True)
+    return ("user,item,rating\n" + "\n".join(f"{u},{i},{x * scale:g}" for u, i, x in rows)).encode()
+
+
+def upload(at: AppTest, data: bytes, name: str = "r.csv") -> AppTest:
+    at.radio(key="tr_source").set_value("Upload a CSV").run()
+    at.file_uploader(key="tr_upload").set_value((name, data, "text/csv")).run()
+    assert not at.exception
+    return at
+
+
+def test_a_one_to_ten_csv_sets_y_range_and_trains_below_the_biases_baseline():
+    at = upload(page(), scaled_csv(2.0))  # ratings 2 to 10
+    at.button(key="tr_load_csv").click().run()
+    assert at.session_state["tr_data"].rating_range == (2.0, 10.0)
+    assert at.sidebar.number_input(key="tr_y_range_low").value == 0.0
+    assert at.sidebar.number_input(key="tr_y_range_high").value == 11.0
+    assert any("y_range follows the data" in c.value for c in at.sidebar.caption)
+    at.button(key="tr_train").click().run()
+    at = poll(at, finished)
+    run = at.session_state["tr_run"]
+    assert run.config.y_range == (0.0, 11.0)
+    assert run.evaluate().rmse < run.plan.baselines.biases.rmse
+
+
+def test_a_bad_upload_leaves_the_data_and_the_model_as_they_were():
+    at = page()
+    at.button(key="tr_train").click().run()
+    poll(at, finished)
+    run, data = at.session_state["tr_run"], at.session_state["tr_data"]
+    upload(at, b"\x00\x01binary\x00")
+    assert any("not text" in e.value for e in at.error)
+    assert at.session_state["tr_run"] is run and at.session_state["tr_data"] is data
+
+
+def test_a_link_out_of_bounds_is_named_and_the_page_still_trains():
+    at = AppTest.from_string(PAGE, default_timeout=60)
+    for key, value in {"valid_pct": "0.6", "lr": "1e30", "model": "Evil", "device": "cpu"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    warned = " ".join(w.value for w in at.warning)
+    assert "valid_pct='0.6' in the link: valid_pct must be between 0.05 and 0.5" in warned
+    assert "lr='1e30'" in warned and "model='Evil'" in warned
+    assert at.sidebar.selectbox(key="tr_model").value == "DotProductBias"  # the default
+    at.button(key="tr_train").click().run()
+    poll(at, finished)
