@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import torch
 
+from explorer import limits
 from explorer.data.ratings import Ratings, Split
 from explorer.train.baselines import Baselines, baselines
 from explorer.train.config import TrainConfig, make_split
@@ -32,11 +33,42 @@ class Plan:
     total_steps: int
 
 
+def run_bytes(n_ratings: int, n_train: int, n_rows: int, n_factors: int) -> int:
+    """Memory a worker needs for a run: its copy of the data (users and items as int64,
+    ratings as float32), the training rows and one epoch's shuffled copy with its order, and
+    the tables (n_users + n_items rows of n_factors + 1) four times over: the weights, their
+    gradients and AdamW's two moments, plus two snapshots on the way to the page."""
+    data = 20 * n_ratings + (20 + 28) * n_train
+    return data + 6 * 4 * n_rows * (n_factors + 1)
+
+
+def check_budget(ratings: Ratings, config: TrainConfig, n_train: int) -> None:
+    """ValueError with the numbers and the fix when the server cannot afford the run."""
+    need = run_bytes(len(ratings), n_train, ratings.n_users + ratings.n_items, config.n_factors)
+    if need > limits.max_run_bytes():
+        raise ValueError(
+            f"This run would need about {need / 2**20:,.0f} MB ({len(ratings):,} ratings, "
+            f"{ratings.n_users + ratings.n_items:,} users and items of {config.n_factors} "
+            f"factors); this server gives a run at most {limits.max_run_bytes() / 2**20:,.0f} "
+            "MB (EXPLORER_MAX_RUN_MB). Use fewer factors or a smaller data set."
+        )
+    work = n_train * config.epochs
+    if work > limits.max_run_ratings():
+        raise ValueError(
+            f"This run would train on {n_train:,} ratings x {config.epochs:,} epochs = "
+            f"{work:,} rating steps (about {work / 5e5 / 60:,.0f} minutes at 500,000 a "
+            f"second); this server allows {limits.max_run_ratings():,} a run "
+            "(EXPLORER_MAX_RUN_RATINGS). Use fewer epochs or a smaller data set."
+        )
+
+
 def make_plan(ratings: Ratings, config: TrainConfig, split: Split | None = None) -> Plan:
-    """Check the config and the device, split the data, fit the baselines: ValueError if bad."""
+    """Check the config, the device and the server's budget, split the data, fit the
+    baselines: ValueError if any is wrong."""
     config.check()
     device = resolve_device(config.device)
     split = split or make_split(ratings, config)
+    check_budget(ratings, config, len(split.train))
     u, i, r = ratings.users, ratings.items, ratings.ratings
     base = baselines(u, i, r, split.train, split.valid, ratings.n_users, ratings.n_items)
     steps = max(1, math.ceil(len(split.train) / config.batch_size))

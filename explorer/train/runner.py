@@ -1,15 +1,10 @@
 """TrainingRun: a run in a worker process (`worker.py`), read at any moment under a lock.
 
-The worker owns the Trainer and sends its events; a listener thread here records them. The
-page keeps the run's Plan (the split, the baselines, the sizes) and a CPU model that
-receives the worker's weights whenever the run stops or ends: no trainer, no optimizer and
-no device context in the server process. No streamlit in this module.
-
-Every worker ends: when its run is dropped (the session closed: the listener holds the run
-only weakly), when nobody has looked at a running run for `limits.unwatched_s()` (it
-stops), when a stopped one waits past `limits.stopped_idle_s()`, and when the server dies
-(the worker watches a pipe from this process). Past the server's cap (`Slots`) a run waits
-in line. No method blocks: Stop asks, Reset hands the worker to a reaper thread.
+The page keeps the run's Plan and a CPU model that receives the worker's weights: no trainer
+and no device context in the server. Every worker ends: when its run is dropped or its page
+is gone (`watch_owner`), when nobody looks at a running run for `limits.unwatched_s()` (it
+stops), when a stopped one waits past `limits.stopped_idle_s()`, and when the server dies (the
+worker watches a pipe). Past the server's cap (`Slots`) a run waits in line. Nothing blocks.
 """
 
 from __future__ import annotations

@@ -152,3 +152,20 @@ def test_devices():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="available: .*cpu"):
             resolve_device("cuda")
+
+
+def test_a_run_past_the_servers_budget_is_refused_with_its_numbers(tiny, monkeypatch):
+    monkeypatch.setenv("EXPLORER_MAX_RUN_RATINGS", "10000")  # tiny: 2,400 training ratings
+    Trainer(tiny, TrainConfig(device="cpu", epochs=4))
+    with pytest.raises(ValueError, match="2,400 ratings x 5 epochs = 12,000 rating steps"):
+        Trainer(tiny, TrainConfig(device="cpu", epochs=5))
+    monkeypatch.setenv("EXPLORER_MAX_RUN_MB", "1")
+    with pytest.raises(ValueError, match="EXPLORER_MAX_RUN_MB"):
+        Trainer(tiny, TrainConfig(device="cpu", epochs=1, n_factors=1000))
+
+
+def test_the_memory_estimate_covers_a_real_run():
+    from explorer.train.plan import run_bytes
+
+    # 10M ratings, 8M training, 100k users and items of 50 factors: about 0.6 GB
+    assert 5e8 < run_bytes(10_000_000, 8_000_000, 100_000, 50) < 8e8

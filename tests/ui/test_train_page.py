@@ -206,3 +206,14 @@ def test_a_link_out_of_bounds_is_named_and_the_page_still_trains():
     assert at.sidebar.selectbox(key="tr_model").value == "DotProductBias"  # the default
     at.button(key="tr_train").click().run()
     poll(at, finished)
+
+
+def test_a_run_the_server_cannot_afford_is_refused_before_it_starts(monkeypatch):
+    monkeypatch.setenv("EXPLORER_MAX_RUN_RATINGS", "1000000")
+    at = AppTest.from_string(PAGE, default_timeout=60)
+    at.query_params["epochs"], at.query_params["batch_size"] = "1000", "1"
+    at.run()
+    at.button(key="tr_train").click().run()
+    assert not at.exception and "tr_run" not in at.session_state
+    refusal = next(e.value for e in at.error if "rating steps" in e.value)
+    assert "16,000 ratings x 1,000 epochs" in refusal and "EXPLORER_MAX_RUN_RATINGS" in refusal
