@@ -5,6 +5,7 @@ import hashlib
 import http.server
 import socket
 import threading
+import time
 
 import pytest
 
@@ -58,3 +59,34 @@ def test_server_down_says_where_to_put_the_files(tmp_path):
 def test_find_an_unzipped_folder(tmp_path):
     write_ml100k(tmp_path / "ml-100k")
     assert find_ml100k(tmp_path) == tmp_path / "ml-100k"
+
+
+def test_a_server_that_trickles_is_given_up_on_at_the_deadline(tmp_path):
+    sent = []
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # a byte every 0.3 s: no single read ever times out
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(1000):
+                try:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    sent.append(1)
+                except OSError:
+                    return
+                time.sleep(0.3)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/ml-100k.zip"
+    with pytest.raises(RuntimeError, match="TimeoutError"):
+        download_ml100k(tmp_path, url=url, known_hash=None, timeout=2, deadline=2)
+    assert len(sent) < 1000  # it gave up: the whole file would have taken 300 s
+    assert not (tmp_path / "ml-100k.zip").exists()
+    server.shutdown()
+    server.server_close()
