@@ -2,7 +2,7 @@
 
 import torch
 
-from explorer.train.history import smooth, thinned_loss
+from explorer.train.history import LossHistory, smooth, thinned_loss
 from tests.conftest import ema_oracle
 
 
@@ -29,3 +29,17 @@ def test_smooth_goes_on_from_a_series_already_smoothed():
     torch.testing.assert_close(
         torch.tensor(head + tail, dtype=torch.float64), ema_oracle(values.tolist())
     )
+
+
+def test_the_history_stays_within_its_cap_and_keeps_recent_steps_whole():
+    h = LossHistory(cap=100)
+    values = torch.rand(1000, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    for start in range(0, 1000, 10):
+        h.extend(list(range(start + 1, start + 11)), values[start : start + 10].tolist())
+        assert len(h.steps) <= 100 and len(h.steps) == len(h.losses) == len(h.smoothed)
+    assert h.seen == 1000 and h.steps == sorted(h.steps) and h.steps[-1] == 1000
+    assert h.steps[-40:] == list(range(961, 1001))  # the newest steps are all there
+    # the smoothed loss of each kept step is fastai's over every loss, thinned or not
+    oracle = ema_oracle(values.tolist())
+    kept = torch.tensor(h.steps) - 1
+    torch.testing.assert_close(torch.tensor(h.smoothed, dtype=torch.float64), oracle[kept])

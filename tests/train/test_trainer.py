@@ -169,3 +169,16 @@ def test_the_memory_estimate_covers_a_real_run():
 
     # 10M ratings, 8M training, 100k users and items of 50 factors: about 0.6 GB
     assert 5e8 < run_bytes(10_000_000, 8_000_000, 100_000, 50) < 8e8
+
+
+def test_a_run_never_takes_more_threads_than_the_cores(tiny, monkeypatch):
+    from explorer import limits
+
+    before = torch.get_num_threads()
+    monkeypatch.setattr(limits, "cores", lambda: 1)
+    try:
+        tr = Trainer(tiny, TrainConfig(device="cpu", epochs=1, threads=64))
+        list(tr.run())
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
