@@ -25,3 +25,15 @@ def resolve_device(name: str) -> torch.device:
     if name not in present:
         raise ValueError(f"Device {name!r} is not available here; available: {', '.join(present)}.")
     return torch.device(name)
+
+
+def describe(name: str) -> str:
+    """Where a config's device trains, and why, in words: 'cuda: NVIDIA H200' or
+    'cpu: no GPU found'."""
+    device = resolve_device(name)
+    if device.type == "cuda":
+        return f"cuda: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "mps: the Apple GPU"
+    why = "no GPU found" if name == "auto" else "as asked"
+    return f"cpu: {why}"

@@ -1,19 +1,34 @@
-"""How much of a synthetic set's planted structure a model's factors have recovered."""
+"""How much of a synthetic set's planted structure a model's factors have recovered.
+
+Held out, so that it is honest: a linear map from the learned to the planted item factors is
+fitted on half of the items and scored on the other half. Fitted and scored on the same items,
+n_factors + 1 regressors explain almost anything about a few items, even random factors at
+initialisation (R^2 1.00 on 50 items of 50 factors).
+"""
 
 from __future__ import annotations
 
 import torch
 
 
+def _halves(n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """A fixed, seeded split of n items into a fitting half and a scoring half."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(12345))
+    return perm[: n // 2], perm[n // 2 :]
+
+
 def planted_match(learned: torch.Tensor, planted: torch.Tensor) -> float:
-    """Share of the planted factors' variance a linear map of the learned factors explains.
+    """Held-out share of the planted factors' variance that a linear map of the learned
+    factors explains, clamped to [0, 1].
 
     learned: (n, k1), planted: (n, k2). 1.0: the model found the planted structure (up to a
     rotation and scale, which the data cannot pin down); 0.0: nothing of it.
     """
-    a = torch.cat([learned.double(), torch.ones(len(learned), 1, dtype=torch.float64)], dim=1)
+    fit, score = _halves(len(learned))
+    ones = torch.ones(len(learned), 1, dtype=torch.float64)
+    a = torch.cat([learned.double(), ones], dim=1)
     b = planted.double()
-    coef = torch.linalg.lstsq(a, b).solution
-    resid = b - a @ coef
-    total = ((b - b.mean(dim=0)) ** 2).sum()
-    return float(1 - (resid**2).sum() / total)
+    coef = torch.linalg.lstsq(a[fit], b[fit], driver="gelsd").solution  # least norm if wide
+    resid = b[score] - a[score] @ coef
+    total = ((b[score] - b[score].mean(dim=0)) ** 2).sum()
+    return float((1 - (resid**2).sum() / total).clamp(0.0, 1.0))

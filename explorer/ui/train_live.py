@@ -14,7 +14,7 @@ import torch
 from explorer.train.runner import RunView, TrainingRun
 from explorer.ui.live_chart import live_chart
 from explorer.view import live_charts, train_figures
-from explorer.view.analysis import pca_2d
+from explorer.view.analysis import align_to, pca_2d
 
 MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
 LIVE_POINTS = 400  # while training: enough to see the genres part, a small message to send
@@ -57,6 +57,27 @@ def _status(v: RunView) -> None:
         st.success(f"{v.message} Training took {v.train_seconds:.1f} s.")
 
 
+def _picked() -> None:
+    """A point clicked in the factor plot: the neighbours and the item box follow. A callback
+    runs before the page is drawn, so the ring and the box show the click on this very rerun
+    (read after the chart, they lagged one click behind)."""
+    event = st.session_state.get("tr_item_factors") or {}
+    points = (event.get("selection") or {}).get("points") or []
+    picked = [p["customdata"] for p in points if p.get("customdata") is not None]
+    if picked:
+        st.session_state["tr_item"] = st.session_state["tr_item_select"] = int(picked[0])
+
+
+def _steady(run: TrainingRun, which: str, coords: torch.Tensor) -> torch.Tensor:
+    """The frame aligned to the last one drawn of this run (same points), so the cloud does
+    not turn or flip between redraws; remembered for the next."""
+    key = (id(run), which, coords.shape)
+    last = st.session_state.get("tr_last_frame")
+    coords = align_to(coords, last[1] if last and last[0] == key else None)
+    st.session_state["tr_last_frame"] = (key, coords)
+    return coords
+
+
 def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
     snap = v.snapshot
     if snap is None:
@@ -65,7 +86,7 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
     limit = LIVE_POINTS if run.running else MAX_POINTS
     if which == "items":
         idx = shown_items(r, limit)
-        coords = pca_2d(snap.item_factors[idx])
+        coords = _steady(run, "items", pca_2d(snap.item_factors[idx]))
         labels = [r.item_genres[i] for i in idx.tolist()] if r.item_genres else ["item"] * len(idx)
         names = [r.title(i) for i in idx.tolist()]
         title = f"Item factors, PCA to 2-D (step {snap.step:,})"
@@ -75,17 +96,10 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
         fig = train_figures.factor_figure(
             coords, labels, names, idx.tolist(), title, st.session_state.get("tr_item")
         )
-        event = st.plotly_chart(
-            fig, key="tr_item_factors", on_select="rerun", selection_mode="points"
-        )
-        points = event.selection.points if event and event.selection else []
-        picked = [p["customdata"] for p in points if p.get("customdata") is not None]
-        if picked and picked[0] != st.session_state.get("tr_item"):
-            st.session_state["tr_item"] = int(picked[0])  # the neighbours below follow the click
-            st.session_state["tr_item_select"] = int(picked[0])
+        st.plotly_chart(fig, key="tr_item_factors", on_select=_picked, selection_mode="points")
         return
     n = min(limit, r.n_users)
-    coords = pca_2d(snap.user_factors[:n])
+    coords = _steady(run, "users", pca_2d(snap.user_factors[:n]))
     names = [f"user {u}" for u in r.user_ids[:n]]
     title = f"User factors, PCA to 2-D (step {snap.step:,})"
     if run.running:
@@ -138,10 +152,12 @@ def draw_charts(run: TrainingRun, v: RunView) -> None:
             return
         if v.planted:
             st.metric(
-                "Planted genres recovered (R²)",
+                "Planted genres recovered (held-out R²)",
                 f"{v.planted[-1][1]:.2f}",
-                help="How much of the planted item factors a linear map of the learned "
-                "ones explains: 1.0 means the model found the genres.",
+                delta=f"{v.planted[-1][1] - v.planted[0][1]:+.2f} since the start",
+                help="How much of the planted item factors a linear map of the learned ones "
+                "explains, fitted on half of the items and scored on the other half: 1.0 means "
+                f"the model found the genres. At the start it was {v.planted[0][1]:.2f}.",
             )
             st.plotly_chart(train_figures.planted_figure(v.planted), key="tr_planted")
         if v.epochs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 
@@ -9,7 +10,7 @@ import streamlit as st
 import torch
 
 from explorer.train.config import TrainConfig, y_range_for
-from explorer.train.devices import available_devices
+from explorer.train.devices import available_devices, describe
 from explorer.train.runner import RESULT_STATES, TrainingRun
 from explorer.train.worker import warm_up
 from explorer.ui import train_live, train_results
@@ -37,6 +38,10 @@ def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
     """Sidebar widgets, one a TrainConfig field (the settings table); returns their config."""
     devices = ["auto", *available_devices()]
     if config.device not in devices:
+        st.warning(
+            f"device={config.device} in the link: this server has no {config.device} device "
+            f"(it has {', '.join(devices[1:])}), so the run trains on {devices[1]}."
+        )
         config = dataclasses.replace(config, device="auto")
         st.session_state[P + "device"] = "auto"
     official = config.official_split and has_official
@@ -163,6 +168,8 @@ def render() -> None:
     except ValueError as err:
         show_error(err)
     _buttons(ratings, config)
+    with contextlib.suppress(ValueError):
+        st.caption(f"Training runs on {describe(config.device)}.")
     train_live.view_toggles()
     run: TrainingRun | None = st.session_state.get(RUN_KEY)
     if run is None:

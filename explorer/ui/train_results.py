@@ -83,10 +83,11 @@ def _item_choice(run: TrainingRun) -> int:
     current = st.session_state.get("tr_item", order[0])
     if current not in order:
         current = order[0]
+    if st.session_state.get("tr_item_select") not in order:  # seeded once, never also given
+        st.session_state["tr_item_select"] = current  # a default: that warned and lost clicks
     return st.selectbox(
         "Item (search a title, or click a point in the factor plot)",
         order,
-        index=order.index(current),
         format_func=r.title,
         key="tr_item_select",
     )

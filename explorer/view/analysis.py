@@ -24,6 +24,18 @@ def pca_2d(x: torch.Tensor) -> torch.Tensor:
     return (centred @ (comps * signs).T).float()
 
 
+def align_to(coords: torch.Tensor, previous: torch.Tensor | None) -> torch.Tensor:
+    """Turn (and mirror, if need be) 2-D points to sit best on the previous frame's: an
+    orthogonal Procrustes fit. PCA's axes can swap or flip between two snapshots whose top
+    components are close; aligned, the cloud holds still and only the points move.
+
+    coords, previous: (n, 2), the same items in the same order."""
+    if previous is None or previous.shape != coords.shape:
+        return coords
+    u, _, vh = torch.linalg.svd(coords.double().T @ previous.double())  # (2, 2)
+    return (coords.double() @ (u @ vh)).float()
+
+
 def item_neighbours(
     factors: torch.Tensor, item: int, k: int = 10, eligible: torch.Tensor | None = None
 ) -> list[tuple[int, float]]:

@@ -2,6 +2,7 @@
 
 import time
 
+import torch
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import write_ml100k
@@ -217,3 +218,15 @@ def test_a_run_the_server_cannot_afford_is_refused_before_it_starts(monkeypatch)
     assert not at.exception and "tr_run" not in at.session_state
     refusal = next(e.value for e in at.error if "rating steps" in e.value)
     assert "16,000 ratings x 1,000 epochs" in refusal and "EXPLORER_MAX_RUN_RATINGS" in refusal
+
+
+def test_the_page_says_where_training_runs_and_a_missing_device_is_named():
+    at = page()
+    assert any("Training runs on cpu" in c.value for c in at.caption)
+    if not torch.cuda.is_available():
+        at = AppTest.from_string(PAGE, default_timeout=60)
+        at.query_params["device"] = "cuda"
+        at.run()
+        assert any(
+            "device=cuda in the link: this server has no cuda" in w.value for w in at.warning
+        )

@@ -6,6 +6,7 @@ from explorer.data.synthetic import GENRES, synthetic_ratings
 from explorer.train.config import TrainConfig
 from explorer.train.trainer import Trainer
 from explorer.view.analysis import (
+    align_to,
     bias_ranking,
     fold_in_user,
     item_neighbours,
@@ -80,3 +81,23 @@ def test_trained_model_on_planted_data_reads_right():
     assert sum(r.item_genres[i] == genre for i, _ in recs) >= 7
     with pytest.raises(ValueError, match="at least one"):
         fold_in_user({}, itf, ib, m.y_range)
+
+
+def test_aligned_frames_hold_still_when_the_raw_pca_basis_swaps_and_flips():
+    gen = torch.Generator().manual_seed(5)
+    base = torch.randn(300, 6, generator=gen) * torch.tensor([3.0, 2.9, 0.5, 0.4, 0.3, 0.2])
+    # the top two directions trade places between snapshots: PCA's axes swap
+    frames = [base * torch.tensor([1.0 - 0.03 * t, 1.0 + 0.03 * t, 1, 1, 1, 1]) for t in range(3)]
+    raw = [pca_2d(f) for f in frames]
+    jump = float((raw[0] - raw[1]).abs().max())
+    assert jump > 1.5  # drawn raw, the cloud turns
+    aligned, last = [], None
+    for r in raw:
+        last = align_to(r, last)
+        aligned.append(last)
+    for a, b in zip(aligned, aligned[1:], strict=False):  # aligned, consecutive frames agree
+        assert (a - b).abs().max() < jump / 4
+    # the fit only turns or mirrors: every distance between points is kept
+    assert_close(
+        torch.cdist(aligned[-1], aligned[-1]), torch.cdist(raw[-1], raw[-1]), atol=1e-2, rtol=1e-3
+    )
