@@ -81,7 +81,13 @@ def browsers(url: str, pid: int, args, monitor: Monitor) -> dict:
     """The 8 sessions: open, press Train, wait until every one has trained, close."""
     out = {}
     with chromium() as browser:
-        pages, clicked = [], []
+        pages, clicked, first_step = [], [], []
+
+        def look() -> None:  # every open page, once: has its run taken a step yet?
+            for k, (_, page) in enumerate(pages):
+                if first_step[k] is None and step_of(progress(page)) > 0:
+                    first_step[k] = time.monotonic() - clicked[k]
+
         for _ in range(args.sessions):
             ctx = browser.new_context(viewport={"width": 1200, "height": 900})
             page = ctx.new_page()
@@ -91,12 +97,11 @@ def browsers(url: str, pid: int, args, monitor: Monitor) -> dict:
             main.get_by_role("button", name="Train", exact=True).click()
             clicked.append(time.monotonic())
             pages.append((ctx, page))
-        first_step = [None] * len(pages)
+            first_step.append(None)
+            look()
         deadline = time.monotonic() + args.wait
         while None in first_step and time.monotonic() < deadline:
-            for k, (_, page) in enumerate(pages):
-                if first_step[k] is None and step_of(progress(page)) > 0:
-                    first_step[k] = time.monotonic() - clicked[k]
+            look()
             time.sleep(0.5)
         out["first_step_s"] = first_step
         for ctx, _ in pages:
@@ -162,7 +167,7 @@ def _report(what: str, result: dict, cap: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=8)
-    parser.add_argument("--epochs", type=int, default=200, help="about a minute, two at once")
+    parser.add_argument("--epochs", type=int, default=100, help="about a minute, two at once")
     parser.add_argument("--wait", type=float, default=900, help="most seconds for all to train")
     parser.add_argument("--agents", type=int, default=0, help="then a class of N agents")
     parser.add_argument("--agent-epochs", type=int, default=20, help="each agent's run")

@@ -9,11 +9,12 @@ worker watches a pipe). Past the server's cap (`Slots`) a run waits in line. Not
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import torch
 
@@ -22,6 +23,7 @@ from explorer.data.ratings import Ratings, Split
 from explorer.train.baselines import Metrics, metrics
 from explorer.train.config import TrainConfig
 from explorer.train.events import EndEvent
+from explorer.train.models import DotProduct
 from explorer.train.plan import make_plan, new_model, predict
 from explorer.train.record import RunRecord
 from explorer.train.run_view import RunView
@@ -219,6 +221,12 @@ class TrainingRun:
             if self._rec.status == "queued" and self._slots is not None:
                 self._rec.message = queue_text(self._slots.place(self._token))
             return self._rec.view()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[DotProduct]:
+        """The model, held still: the worker's weights are not loaded into it meanwhile."""
+        with self._lock:
+            yield self.model
 
     def valid_rows(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The validation users, items and ratings: (n_valid,) each, on the CPU."""

@@ -8,6 +8,7 @@ import torch
 
 from explorer.train.baselines import metrics
 from explorer.train.runner import TrainingRun
+from explorer.ui.train_prediction import prediction_section
 from explorer.view import train_figures
 from explorer.view.analysis import (
     bias_ranking,
@@ -208,5 +209,6 @@ def results_section(run: TrainingRun) -> None:
     st.subheader("Recommendations for a user")
     _recommendations(run)
     _new_user(run)
+    prediction_section(run)
     st.subheader("Export")
     _export(run)

@@ -148,3 +148,18 @@ def pred_actual_figure(pred: torch.Tensor, actual: torch.Tensor) -> go.Figure:
         xaxis=dict(title="actual rating"),
         yaxis=dict(title="predicted rating"),
     )
+
+
+def contributions_figure(product: torch.Tensor, title: str) -> go.Figure:
+    """One bar per factor: user_row * item_row, up in one colour, down in the other."""
+    values = as_numpy(product)
+    colours = [LOOKUP if v >= 0 else PRODUCT for v in values]
+    bars = go.Bar(x=list(range(len(values))), y=values, marker_color=colours)
+    return figure(
+        [bars],
+        title,
+        300,
+        xaxis=dict(title="factor", dtick=max(1, len(values) // 25)),
+        yaxis=dict(title="user x item"),
+        showlegend=False,
+    )

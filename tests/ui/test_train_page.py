@@ -230,3 +230,19 @@ def test_the_page_says_where_training_runs_and_a_missing_device_is_named():
         assert any(
             "device=cuda in the link: this server has no cuda" in w.value for w in at.warning
         )
+
+
+def test_one_prediction_step_by_step_equals_the_model_for_several_pairs():
+    for model in ("DotProduct", "DotProductBias"):
+        at = page()
+        at.sidebar.selectbox(key="tr_model").set_value(model).run()
+        at.button(key="tr_train").click().run()
+        at = poll(at, finished)
+        assert any(h.value == "One prediction, step by step" for h in at.subheader)
+        run = at.session_state["tr_run"]
+        for user, item in ((0, run.ratings.items_by_popularity[0]), (5, 3), (17, 40)):
+            at.selectbox(key="tr_pred_user").set_value(user).run()
+            at.selectbox(key="tr_pred_item").set_value(item).run()
+            want = float(run.model(torch.tensor([user]), torch.tensor([item]))[0].detach())
+            text = " ".join(m.value for m in at.markdown)
+            assert f"= **{want:.4f}**, the model's prediction" in text

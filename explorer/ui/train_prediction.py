@@ -1,0 +1,75 @@
+"""The Train page's "One prediction, step by step": the book's DotProduct.forward, opened up."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pandas as pd
+import streamlit as st
+
+from explorer.train.runner import TrainingRun
+from explorer.view import train_figures
+from explorer.view.prediction import prediction_steps
+
+MAX_USERS = 2000  # users offered in the box: a selectbox of more is slow to open
+
+
+def _pair(run: TrainingRun) -> tuple[int, int, float | None]:
+    """The user and item picked (a validation rating at first), and the actual rating."""
+    r = run.ratings
+    users, items, actual = run.valid_rows()
+    first_u, first_i = (int(users[0]), int(items[0])) if len(users) else (0, 0)
+    c1, c2 = st.columns(2)
+    user_choices = list(range(min(MAX_USERS, r.n_users)))
+    if first_u not in user_choices:
+        user_choices.insert(0, first_u)
+    st.session_state.setdefault("tr_pred_user", first_u)
+    st.session_state.setdefault("tr_pred_item", st.session_state.get("tr_item", first_i))
+    user = c1.selectbox(
+        "User", user_choices, format_func=lambda u: f"user {r.user_ids[u]}", key="tr_pred_user"
+    )
+    item = c2.selectbox("Item", r.items_by_popularity, format_func=r.title, key="tr_pred_item")
+    hit = ((r.users == user) & (r.items == item)).nonzero()
+    return user, item, float(r.ratings[hit[0, 0]]) if len(hit) else None
+
+
+def prediction_section(run: TrainingRun) -> None:
+    """Pick a user and an item; show each step from the two lookups to the prediction."""
+    st.subheader("One prediction, step by step")
+    user, item, actual = _pair(run)
+    with run.reading() as model:
+        s = prediction_steps(model, user, item)
+    k = len(s.user_row)
+    n_users = run.ratings.n_users
+    link = "/?" + urllib.parse.urlencode({"n": n_users, "d": k, "indices": str(user)})
+    st.markdown(
+        f"**1. Look up the user's row.** `user_factors(user)` is row {user} of the "
+        f"({n_users:,}, {k}) user table: the lookup the [first page]({link}) shows equals "
+        "one-hot x W, on a table of this size."
+    )
+    rows = pd.DataFrame([s.user_row.tolist(), s.item_row.tolist()], index=["user", "item"])
+    st.dataframe(rows, width="stretch")
+    st.markdown(f"**2. Look up the item's row**, `item_factors(item)`, row {item}: above.")
+    st.plotly_chart(
+        train_figures.contributions_figure(
+            s.product, "3. Their element-wise product: which factors push the score up or down"
+        ),
+        key="tr_pred_bars",
+    )
+    terms = [f"the sum of the {k} products, {s.dot:+.4f}"]
+    if s.user_bias is not None:
+        terms += [f"the user's bias {s.user_bias:+.4f}", f"the item's bias {s.item_bias:+.4f}"]
+    st.markdown(f"**4. Add them up:** {', '.join(terms)}: a score of **{s.raw:.4f}**.")
+    if s.y_range is not None:
+        low, high = s.y_range
+        st.markdown(
+            f"**5. Squeeze it into y_range:** `sigmoid_range({s.raw:.4f}, {low:g}, {high:g})` "
+            f"= **{s.prediction:.4f}**, the model's prediction"
+            + (f"; the actual rating is **{actual:g}**." if actual is not None else ".")
+        )
+    st.caption(
+        "Why the output has shape (batch,): for each (user, item) pair of a batch, the product "
+        "is summed over the factors, one number a pair. An nn.Linear(n_factors, 1) would "
+        "return (batch, 1), and nn.Linear(n_users, out_features) on a one-hot user "
+        "(batch, out_features): the user's row itself, as step 1 looks it up."
+    )

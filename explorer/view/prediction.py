@@ -1,0 +1,59 @@
+"""One prediction of a trained model, step by step, as the book's DotProduct.forward computes it.
+
+Every number is the model's own: the two rows are the embeddings' lookups, the sum of their
+element-wise product plus the biases is `model.raw`, and sigmoid_range of it is `model(x)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from explorer.train.models import DotProduct, sigmoid_range
+
+
+@dataclass(frozen=True)
+class PredictionSteps:
+    """The forward pass of one (user, item) pair."""
+
+    user: int
+    item: int
+    user_row: torch.Tensor  # (n_factors,): user_factors(user), a lookup of row `user`
+    item_row: torch.Tensor  # (n_factors,): item_factors(item)
+    product: torch.Tensor  # (n_factors,): user_row * item_row, one term per factor
+    dot: float  # product.sum(): the dot product
+    user_bias: float | None  # DotProductBias only
+    item_bias: float | None
+    raw: float  # dot + biases: the score before y_range
+    y_range: tuple[float, float] | None
+    prediction: float  # sigmoid_range(raw, *y_range), or raw without a y_range
+
+
+def prediction_steps(model: DotProduct, user: int, item: int) -> PredictionSteps:
+    """Recompute model(user, item) one step at a time, with the model's own modules."""
+    u, i = torch.tensor([user]), torch.tensor([item])
+    with torch.no_grad():
+        user_row = model.user_factors(u)[0].float()  # (n_factors,)
+        item_row = model.item_factors(i)[0].float()
+        product = user_row * item_row
+        dot = product.sum()
+        ub = ib = None
+        raw = dot
+        if hasattr(model, "user_bias"):
+            ub, ib = model.user_bias(u)[0, 0].float(), model.item_bias(i)[0, 0].float()
+            raw = dot + ub + ib
+        pred = raw if model.y_range is None else sigmoid_range(raw, *model.y_range)
+    return PredictionSteps(
+        user=user,
+        item=item,
+        user_row=user_row,
+        item_row=item_row,
+        product=product,
+        dot=float(dot),
+        user_bias=None if ub is None else float(ub),
+        item_bias=None if ib is None else float(ib),
+        raw=float(raw),
+        y_range=model.y_range,
+        prediction=float(pred),
+    )
