@@ -24,7 +24,8 @@ class TrainConfig:
         "DotProductBias",
         "Model",
         "DotProduct: factors only. DotProductBias: plus a bias per user and per item, as the "
-        "book's second model.",
+        "book's second model. CollabNN: the book's third, the two rows concatenated into a "
+        "small neural net (its widths by fastai's rule, not n_factors).",
         choices=MODELS,
         widget="select",
         group=MODEL,
@@ -175,6 +176,11 @@ class TrainConfig:
         check_settings(self)
         if self.y_range is not None and not self.y_range[0] < self.y_range[1]:
             raise ValueError(f"y_range needs low < high, not {self.y_range}.")
+        if self.optimizer == "SparseAdam" and self.model == "CollabNN":
+            raise ValueError(
+                "SparseAdam updates embedding rows only: CollabNN's layers need a dense "
+                "optimizer. Pick AdamW."
+            )
         if self.optimizer == "SparseAdam" and (self.wd > 0 or (self.bias_wd or 0) > 0):
             raise ValueError(
                 "SparseAdam has no weight decay: set wd (and the biases' wd) to 0, or pick AdamW."

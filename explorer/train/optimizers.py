@@ -21,7 +21,7 @@ def param_groups(config, model) -> list[dict]:
     """Factor tables with wd; bias tables with bias_wd (tuned: biases fit best undecayed)."""
     factors = [model.user_factors.weight, model.item_factors.weight]
     if not hasattr(model, "user_bias") or config.bias_wd is None or config.bias_wd == config.wd:
-        return [{"params": [e.weight for e in model.embeddings()]}]
+        return [{"params": list(model.parameters())}]  # CollabNN: its layers too
     biases = [model.user_bias.weight, model.item_bias.weight]
     return [{"params": factors}, {"params": biases, "weight_decay": config.bias_wd}]
 

@@ -15,7 +15,7 @@ import torch
 
 from explorer.train.config import TrainConfig
 from explorer.train.fast_step import AdamStep, SparseAdamStep, analytic_grads, analytic_row_grads
-from explorer.train.models import DotProduct
+from explorer.train.models import DOT_MODELS, DotProduct
 from explorer.train.optimizers import make_optimizer, make_scheduler, param_groups
 
 
@@ -27,7 +27,8 @@ class Stepper:
         device = next(model.parameters()).device
         params = [e.weight for e in model.embeddings()]
         sparse = config.optimizer == "SparseAdam"
-        self.use_fast = config.fast_step and not sparse
+        # the closed form is the dot product's; CollabNN's MLP steps through autograd
+        self.use_fast = config.fast_step and not sparse and config.model in DOT_MODELS
         self.grad_buffer = None
         if self.use_fast:  # every .grad is a view of one buffer, zeroed by one call a step
             self.grad_buffer = torch.zeros(sum(p.numel() for p in params), device=device)

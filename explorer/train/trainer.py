@@ -48,7 +48,7 @@ class Trainer:
         self.train_u, self.train_i, self.train_r = (t[self.split.train].to(dev) for t in (u, i, r))
         self.valid_u, self.valid_i, self.valid_r = (t[self.split.valid].to(dev) for t in (u, i, r))
         self.model = new_model(ratings, config).to(dev)
-        self.params = [e.weight for e in self.model.embeddings()]
+        self.params = list(self.model.parameters())  # the rollback keeps all of them
         self.stepper: Stepper | None = None  # made on the first run(): torch's first
         # optimizer imports torch._dynamo, which a Trainer that never trains need not pay for
         self.shuffle = torch.Generator().manual_seed(config.seed)

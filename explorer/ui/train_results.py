@@ -7,6 +7,7 @@ import streamlit as st
 import torch
 
 from explorer.train.baselines import metrics
+from explorer.train.models import DOT_MODELS
 from explorer.train.runner import TrainingRun
 from explorer.ui.train_prediction import prediction_section
 from explorer.view import train_figures
@@ -16,6 +17,7 @@ from explorer.view.analysis import (
     item_neighbours,
     predict_items,
     recommend,
+    user_scores,
 )
 from explorer.view.export import checkpoint_bytes, projector_metadata, projector_vectors
 
@@ -125,12 +127,10 @@ def _user_tables(run: TrainingRun, scores: torch.Tensor, rated: list[int]) -> No
 
 
 def _recommendations(run: TrainingRun) -> None:
-    r, m = run.ratings, run.model
+    r = run.ratings
     user = st.number_input("User index", 0, r.n_users - 1, 0, key="tr_user")
-    itf = m.item_factors.weight.detach().cpu()
-    ib = m.item_bias.weight[:, 0].detach().cpu() if hasattr(m, "item_bias") else None
-    ub = float(m.user_bias.weight[user, 0].detach()) if hasattr(m, "user_bias") else 0.0
-    scores = predict_items(m.user_factors.weight[user].detach().cpu(), ub, itf, ib, m.y_range)
+    with run.reading() as model:
+        scores = user_scores(model, int(user))  # the model's own prediction of every item
     mask = r.users == user
     rated = r.items[mask].tolist()
     left, right = st.columns(2)
@@ -152,6 +152,12 @@ def _recommendations(run: TrainingRun) -> None:
 
 def _new_user(run: TrainingRun) -> None:
     r, m = run.ratings, run.model
+    if run.config.model not in DOT_MODELS:
+        st.caption(
+            "**A new user**: placing a new user among the items by their factors needs a dot "
+            "product: train DotProduct or DotProductBias to try it."
+        )
+        return
     st.markdown(
         "**A new user.** Rate a few items: the model places you among the items it "
         "knows (your factors are fitted with the item factors held fixed) and "

@@ -80,6 +80,14 @@ def predict_items(
     return raw if y_range is None else sigmoid_range(raw, *y_range)
 
 
+def user_scores(model, user: int) -> torch.Tensor:
+    """The model's prediction of every item for one user: (n_items,). Any model: for the
+    dot-product ones it equals predict_items on the user's row."""
+    n = model.item_factors.num_embeddings
+    with torch.no_grad():
+        return model(torch.full((n,), user), torch.arange(n)).float()
+
+
 def recommend(scores: torch.Tensor, rated: list[int], n: int = 10) -> list[tuple[int, float]]:
     """The n best-scored items not in `rated`."""
     scores = scores.clone()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
-from explorer.train.models import DotProduct, sigmoid_range
+from explorer.train.models import CollabNN, DotProduct, sigmoid_range
 
 
 @dataclass(frozen=True)
@@ -21,17 +21,49 @@ class PredictionSteps:
     item: int
     user_row: torch.Tensor  # (n_factors,): user_factors(user), a lookup of row `user`
     item_row: torch.Tensor  # (n_factors,): item_factors(item)
-    product: torch.Tensor  # (n_factors,): user_row * item_row, one term per factor
-    dot: float  # product.sum(): the dot product
+    product: torch.Tensor | None  # (n_factors,): user_row * item_row, one term per factor
+    dot: float | None  # product.sum(): the dot product (None for CollabNN)
     user_bias: float | None  # DotProductBias only
     item_bias: float | None
     raw: float  # dot + biases: the score before y_range
     y_range: tuple[float, float] | None
     prediction: float  # sigmoid_range(raw, *y_range), or raw without a y_range
+    layers: tuple[tuple[str, torch.Tensor], ...] = ()  # CollabNN: the concatenation, then
+    # each layer's output, named as the module prints
 
 
-def prediction_steps(model: DotProduct, user: int, item: int) -> PredictionSteps:
+def _collab_steps(model: CollabNN, user: int, item: int) -> PredictionSteps:
+    """CollabNN's own chain: two rows, their concatenation, each layer, sigmoid_range."""
+    u, i = torch.tensor([user]), torch.tensor([item])
+    with torch.no_grad():
+        user_row, item_row = model.user_factors(u), model.item_factors(i)  # (1, k1), (1, k2)
+        x = torch.cat([user_row, item_row], dim=1)  # (1, k1 + k2)
+        steps = [("torch.cat([user_row, item_row])", x[0])]
+        for layer in model.layers:
+            x = layer(x)
+            steps.append((str(layer), x[0]))
+        raw = x[0, 0]
+        pred = raw if model.y_range is None else sigmoid_range(raw, *model.y_range)
+    return PredictionSteps(
+        user=user,
+        item=item,
+        user_row=user_row[0],
+        item_row=item_row[0],
+        product=None,
+        dot=None,
+        user_bias=None,
+        item_bias=None,
+        raw=float(raw),
+        y_range=model.y_range,
+        prediction=float(pred),
+        layers=tuple(steps),
+    )
+
+
+def prediction_steps(model: DotProduct | CollabNN, user: int, item: int) -> PredictionSteps:
     """Recompute model(user, item) one step at a time, with the model's own modules."""
+    if isinstance(model, CollabNN):
+        return _collab_steps(model, user, item)
     u, i = torch.tensor([user]), torch.tensor([item])
     with torch.no_grad():
         user_row = model.user_factors(u)[0].float()  # (n_factors,)

@@ -182,3 +182,13 @@ def test_a_run_never_takes_more_threads_than_the_cores(tiny, monkeypatch):
         assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+def test_collab_nn_trains_by_autograd_and_beats_its_start(tiny):
+    tr = Trainer(tiny, TrainConfig(device="cpu", model="CollabNN", epochs=4, lr=5e-3, wd=0.01))
+    _, losses, epochs = history(tr)
+    assert not tr.stepper.use_fast and all(math.isfinite(x) for x in losses)
+    assert epochs[-1].train_loss < epochs[0].train_loss
+    assert tr.model.user_factors.embedding_dim == round(1.6 * tiny.n_users**0.56)
+    with pytest.raises(ValueError, match="CollabNN's layers need a dense optimizer"):
+        TrainConfig(model="CollabNN", optimizer="SparseAdam", wd=0.0, bias_wd=0.0).check()

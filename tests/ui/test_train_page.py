@@ -233,7 +233,7 @@ def test_the_page_says_where_training_runs_and_a_missing_device_is_named():
 
 
 def test_one_prediction_step_by_step_equals_the_model_for_several_pairs():
-    for model in ("DotProduct", "DotProductBias"):
+    for model in ("DotProduct", "DotProductBias", "CollabNN"):
         at = page()
         at.sidebar.selectbox(key="tr_model").set_value(model).run()
         at.button(key="tr_train").click().run()

@@ -24,3 +24,19 @@ def test_the_steps_add_up_to_the_models_own_prediction(name, y_range):
         assert_close(torch.tensor(s.raw), model.raw(users, items)[k].detach())
         assert_close(torch.tensor(s.prediction), expected[k])
         assert (s.user_bias is None) == (name == "DotProduct")
+
+
+def test_collab_nn_follows_its_own_chain_to_the_models_prediction():
+    model = make_model("CollabNN", 30, 40, 8, (0.0, 5.5), "normal", seed=2)  # widths: the rule
+    users, items = torch.tensor([1, 29]), torch.tensor([39, 0])
+    expected = model(users, items).detach()
+    for k, (u, i) in enumerate(zip(users.tolist(), items.tolist(), strict=True)):
+        s = prediction_steps(model, u, i)
+        names = [name for name, _ in s.layers]
+        assert names[0].startswith("torch.cat") and "Linear" in names[1] and "ReLU" in names[2]
+        cat = s.layers[0][1]
+        assert_close(
+            cat, torch.cat([model.user_factors.weight[u], model.item_factors.weight[i]]).detach()
+        )
+        assert s.layers[-1][1].shape == (1,) and s.product is None
+        assert_close(torch.tensor(s.prediction), expected[k])
