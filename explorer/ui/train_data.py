@@ -26,7 +26,7 @@ from explorer.data.paths import allowed_path
 from explorer.data.ratings import Ratings
 from explorer.data.synthetic import MAX_RATINGS, synthetic_ratings
 from explorer.train.config import y_range_for
-from explorer.ui.train_session import replace_run, session_lock
+from explorer.ui.train_session import HISTORY_KEY, replace_run, session_lock
 from explorer.ui.widgets import show_error
 from explorer.view import figures
 
@@ -76,6 +76,7 @@ def set_data(ratings: Ratings) -> None:
     with session_lock():
         st.session_state[DATA_KEY] = ratings
         replace_run(None)
+        st.session_state.pop(HISTORY_KEY, None)  # runs on other data do not compare
         _follow_scale(ratings)
 
 

@@ -13,6 +13,7 @@ import torch
 
 from explorer.train.runner import RunView, TrainingRun
 from explorer.ui.live_chart import live_chart
+from explorer.ui.train_session import earlier_runs
 from explorer.view import live_charts, train_figures
 from explorer.view.analysis import align_to, pca_2d
 
@@ -122,17 +123,25 @@ def _curves(run: TrainingRun, v: RunView) -> None:
     rmse = [e.valid.rmse for e in v.epochs]
     flat = {"global mean": base.global_mean.rmse, "biases only": base.biases.rmse}
     left, right = st.columns(2)
+    runs = earlier_runs()  # faint beside this one, live and after
+    faint_loss = [(f"run {r.number}", r.steps, r.smoothed) for r in runs]
+    faint_rmse = [(f"run {r.number}", r.epoch_steps, r.valid_rmse) for r in runs]
     if run.running:
         with left:
-            spec = live_charts.loss_spec(v.steps, v.losses, LIVE_LOSS_POINTS, v.smoothed)
+            spec = live_charts.loss_spec(
+                v.steps, v.losses, LIVE_LOSS_POINTS, v.smoothed, faint_loss
+            )
             live_chart(spec, "tr_live_loss")
         with right:
-            live_chart(live_charts.rmse_spec(epoch_steps, rmse, flat), "tr_live_rmse")
+            live_chart(live_charts.rmse_spec(epoch_steps, rmse, flat, faint_rmse), "tr_live_rmse")
     else:
         left.plotly_chart(
-            train_figures.loss_figure(v.steps, v.losses, 2000, v.smoothed), key="tr_loss"
+            train_figures.loss_figure(v.steps, v.losses, 2000, v.smoothed, faint_loss),
+            key="tr_loss",
         )
-        right.plotly_chart(train_figures.rmse_figure(epoch_steps, rmse, flat), key="tr_rmse")
+        right.plotly_chart(
+            train_figures.rmse_figure(epoch_steps, rmse, flat, faint_rmse), key="tr_rmse"
+        )
 
 
 def draw_charts(run: TrainingRun, v: RunView) -> None:

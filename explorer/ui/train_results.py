@@ -10,6 +10,7 @@ from explorer.train.baselines import metrics
 from explorer.train.models import DOT_MODELS
 from explorer.train.runner import TrainingRun
 from explorer.ui.train_prediction import prediction_section
+from explorer.ui.train_runs import runs_section
 from explorer.view import train_figures
 from explorer.view.analysis import (
     bias_ranking,
@@ -205,6 +206,7 @@ def results_section(run: TrainingRun) -> None:
     st.header("What it learned")
     pred = _predictions(run)
     _metrics_table(run, pred)
+    runs_section(run)
     with st.expander("Predicted against actual"):
         st.plotly_chart(
             train_figures.pred_actual_figure(pred, run.valid_rows()[2]), key="tr_pred_actual"

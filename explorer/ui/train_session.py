@@ -10,11 +10,13 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explorer import limits
-from explorer.train.runner import TrainingRun
+from explorer.train.runner import RESULT_STATES, TrainingRun
 from explorer.train.slots import Slots
+from explorer.view.runs import RunSummary, keep, summarize
 
 RUN_KEY = "tr_run"
 LOCK_KEY = "tr_lock"
+HISTORY_KEY = "tr_earlier_runs"
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,11 +34,27 @@ def session_lock() -> threading.RLock:
     return st.session_state[LOCK_KEY]
 
 
+def summary_of(run: TrainingRun, number: int) -> RunSummary | None:
+    """The run's summary for the comparison, if it has results to compare."""
+    view = run.view()
+    if view.status not in RESULT_STATES or not view.epochs:
+        return None
+    return summarize(number, run.config, view, run.plan.steps_per_epoch)
+
+
+def earlier_runs() -> list[RunSummary]:
+    """This session's earlier runs on the current data, oldest first."""
+    return st.session_state.get(HISTORY_KEY, [])
+
+
 def replace_run(new: TrainingRun | None) -> None:
-    """Put a new run (or none) in the session; the old one's worker is told to end. Callers
-    hold the session lock."""
+    """Put a new run (or none) in the session; the old one's worker is told to end, and its
+    summary joins the earlier runs. Callers hold the session lock."""
     old = st.session_state.pop(RUN_KEY, None)
     if old is not None:
+        summary = summary_of(old, len(earlier_runs()) + 1)
+        if summary is not None:
+            st.session_state[HISTORY_KEY] = keep(earlier_runs(), summary)
         old.close()  # never waits: a reaper thread ends the process
     if new is not None:
         st.session_state[RUN_KEY] = new

@@ -83,8 +83,17 @@ def chart(
     )
 
 
+def _earlier(curves) -> list[dict]:
+    """Earlier runs' curves, faint and grey, as train_figures draws them."""
+    return [series(name, x, y, theme.BASELINE, width=1.5, alpha=0.45) for name, x, y in curves]
+
+
 def loss_spec(
-    steps: list[int], losses: list[float], max_points: int, smoothed: list[float] | None = None
+    steps: list[int],
+    losses: list[float],
+    max_points: int,
+    smoothed: list[float] | None = None,
+    earlier=(),
 ) -> dict:
     """Training loss per batch, raw and smoothed: `train_figures.loss_figure` on a canvas."""
     steps, losses, smoothed = thinned_loss(steps, losses, max_points, smoothed)
@@ -94,6 +103,7 @@ def loss_spec(
         [
             series("batch loss", steps, losses, theme.LOOKUP, width=1, alpha=0.3),
             series("smoothed", steps, smoothed, theme.LOOKUP),
+            *_earlier(earlier),
         ],
         x_title="step",
         y_title="MSE",
@@ -102,11 +112,14 @@ def loss_spec(
     )
 
 
-def rmse_spec(epoch_steps: list[int], valid_rmse: list[float], baselines: dict[str, float]) -> dict:
+def rmse_spec(
+    epoch_steps: list[int], valid_rmse: list[float], baselines: dict[str, float], earlier=()
+) -> dict:
     """Validation RMSE per epoch with the baselines as flat lines: `train_figures.rmse_figure`, with
     the latest value in the title (the live view shows no separate number)."""
     x_end = max(epoch_steps or [1])
     data = [
+        *_earlier(earlier),
         series("validation RMSE", epoch_steps, valid_rmse, theme.PRODUCT, markers=True),
     ]
     for k, (name, value) in enumerate(baselines.items()):

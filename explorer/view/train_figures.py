@@ -14,13 +14,29 @@ from explorer.view.figures import as_numpy, figure
 from explorer.view.theme import BASELINE, LOOKUP, PRODUCT, label_groups
 
 
+def _earlier(curves: list[tuple[str, list, list]], dash: str = "dot") -> list[go.Scatter]:
+    """Earlier runs' curves, faint and grey, named for the legend."""
+    return [
+        go.Scatter(
+            x=x,
+            y=y,
+            name=name,
+            mode="lines",
+            opacity=0.45,
+            line=dict(color=BASELINE, width=1.5, dash=dash),
+        )
+        for name, x, y in curves
+    ]
+
+
 def loss_figure(
     steps: list[int],
     losses: list[float],
     max_points: int = 500,
     smoothed: list[float] | None = None,
+    earlier: list[tuple[str, list, list]] = (),
 ) -> go.Figure:
-    """Training loss per batch, raw and smoothed."""
+    """Training loss per batch, raw and smoothed; earlier runs' smoothed curves, faint."""
     steps, losses, smoothed = thinned_loss(steps, losses, max_points, smoothed)
     data = [
         go.Scatter(
@@ -34,6 +50,7 @@ def loss_figure(
         go.Scatter(
             x=steps, y=smoothed, name="smoothed", mode="lines", line=dict(color=LOOKUP, width=2)
         ),
+        *_earlier(list(earlier)),
     ]
     return figure(
         data, "Training loss per batch", 340, xaxis=dict(title="step"), yaxis=dict(title="MSE")
@@ -41,18 +58,23 @@ def loss_figure(
 
 
 def rmse_figure(
-    epoch_steps: list[int], valid_rmse: list[float], baselines: dict[str, float]
+    epoch_steps: list[int],
+    valid_rmse: list[float],
+    baselines: dict[str, float],
+    earlier: list[tuple[str, list, list]] = (),
 ) -> go.Figure:
-    """Validation RMSE per epoch, with each baseline as a flat dashed line."""
+    """Validation RMSE per epoch, with each baseline as a flat dashed line; earlier runs'
+    curves faint."""
     x_end = max(epoch_steps or [1])
     data = [
+        *_earlier(list(earlier), dash="solid"),
         go.Scatter(
             x=epoch_steps,
             y=valid_rmse,
             name="validation RMSE",
             mode="lines+markers",
             line=dict(color=PRODUCT, width=2),
-        )
+        ),
     ]
     for k, (name, value) in enumerate(baselines.items()):
         data.append(

@@ -1,5 +1,6 @@
 """AppTest of the Train page. run_every timers never fire under AppTest, so tests poll run()."""
 
+import json
 import time
 
 import torch
@@ -246,3 +247,21 @@ def test_one_prediction_step_by_step_equals_the_model_for_several_pairs():
             want = float(run.model(torch.tensor([user]), torch.tensor([item]))[0].detach())
             text = " ".join(m.value for m in at.markdown)
             assert f"= **{want:.4f}**, the model's prediction" in text
+
+
+def test_runs_side_by_side_compare_wd_and_draw_the_earlier_curve():
+    at = page()
+    at.button(key="tr_train").click().run()
+    at = poll(at, finished)
+    first = at.session_state["tr_run"]
+    at.sidebar.number_input(key="tr_wd").set_value(0.0).run()
+    at.button(key="tr_train").click().run()
+    at = poll(at, lambda a: finished(a) and a.session_state["tr_run"] is not first)
+    assert any(h.value == "Runs side by side" for h in at.subheader)
+    table = frames(at)["run"]
+    assert table["run"].tolist() == [1, 2] and table["changed"].tolist()[1] == "wd 0.3 → 0.0"
+    assert abs(table["change in RMSE"].iloc[1] - (table["validation RMSE"].diff().iloc[1])) < 1e-9
+    loss = next(
+        json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Training loss" in c.proto.spec
+    )
+    assert "run 1" in [t.get("name") for t in loss["data"]]

@@ -1,0 +1,87 @@
+"""Runs side by side: what a session keeps of its earlier runs, and what changed between them.
+
+A summary is small (its curves thinned to a few hundred points), so a session keeps the last
+few; a teacher can show wd 0 against wd 0.1, or DotProduct against DotProductBias, on one page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from explorer.train.config import TrainConfig
+from explorer.train.history import thinned_loss
+from explorer.train.run_view import RunView
+
+KEEP = 5  # earlier runs a session keeps
+POINTS = 300  # points of each kept loss curve
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One finished (or stopped) run, as the comparison shows it."""
+
+    number: int  # 1, 2, 3... in this session
+    config: TrainConfig
+    steps: list[int]  # thinned
+    smoothed: list[float]
+    epoch_steps: list[int]
+    valid_rmse: list[float]
+    seconds: float
+    status: str
+
+    @property
+    def final_rmse(self) -> float | None:
+        return self.valid_rmse[-1] if self.valid_rmse else None
+
+
+def summarize(number: int, config: TrainConfig, view: RunView, steps_per_epoch: int) -> RunSummary:
+    """A run's summary from its last view."""
+    steps, _, smoothed = thinned_loss(view.steps, view.losses, POINTS, view.smoothed)
+    return RunSummary(
+        number=number,
+        config=config,
+        steps=list(steps),
+        smoothed=list(smoothed),
+        epoch_steps=[e.epoch * steps_per_epoch for e in view.epochs],
+        valid_rmse=[e.valid.rmse for e in view.epochs],
+        seconds=view.train_seconds,
+        status=view.status,
+    )
+
+
+def keep(history: list[RunSummary], summary: RunSummary) -> list[RunSummary]:
+    """The history with one more run, the oldest dropped past KEEP."""
+    return [*history, summary][-KEEP:]
+
+
+def changes(before: TrainConfig | None, after: TrainConfig) -> str:
+    """What differs between two configs, in a few words: 'wd 0.3 → 0, epochs 5 → 10'."""
+    if before is None:
+        return "the first run"
+    diff = [
+        f"{f.name} {getattr(before, f.name)} → {getattr(after, f.name)}"
+        for f in fields(TrainConfig)
+        if getattr(before, f.name) != getattr(after, f.name)
+    ]
+    return ", ".join(diff) if diff else "nothing (the same settings)"
+
+
+def comparison_rows(history: list[RunSummary]) -> list[dict]:
+    """One row a run: what changed from the run before and what it did to the RMSE."""
+    rows, previous = [], None
+    for s in history:
+        delta = None
+        if previous is not None and s.final_rmse is not None and previous.final_rmse is not None:
+            delta = s.final_rmse - previous.final_rmse
+        rows.append(
+            {
+                "run": s.number,
+                "changed": changes(previous.config if previous else None, s.config),
+                "validation RMSE": s.final_rmse,
+                "change in RMSE": delta,
+                "seconds": round(s.seconds, 2),
+                "ended": s.status,
+            }
+        )
+        previous = s
+    return rows
