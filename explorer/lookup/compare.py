@@ -137,7 +137,9 @@ def compare(config: LookupConfig) -> LookupResult:
         if product is None
         else both_gradients(config, emb, lin, idx, lookup, product, upstream)
     )
-    bias = _bias(config, weight_after, idx, lookup.detach(), one_hot_x, gen)
+    # from the original W, as every other comparison here: with max_norm, the lookup has
+    # rescaled rows in place and the Linear, built from W, has not
+    bias = _bias(config, weight, idx, lookup.detach(), one_hot_x, gen)
     return LookupResult(
         config=config,
         idx=idx,

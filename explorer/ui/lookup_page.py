@@ -12,6 +12,7 @@ from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored
 from explorer.view import figures
 
 P = "lk_"  # widget key prefix of this page
+LAST_GOOD = "lk_last_good"  # the last result drawn, kept while a bad input is fixed
 MAX_HEATMAP_CELLS = 20_000  # above this a heatmap is skipped: the browser would crawl
 
 ANSWER = """
@@ -66,10 +67,18 @@ def render() -> None:
     keep_config(P, config)
     try:
         result = compare(config)
+        st.session_state[LAST_GOOD] = result
     except ValueError as err:
         show_error(err)
-        lookup_sections.cost_section(config)  # still cheap to say, when the sizes make sense
-        return
+        result = st.session_state.get(LAST_GOOD)
+        if result is None:
+            lookup_sections.cost_section(config)  # still cheap to say, when sizes make sense
+            return
+        st.caption(  # the view stays: below is the last one that worked
+            "Below: the last settings that worked, until the one above is fixed "
+            f"(n = {result.config.n}, d = {result.config.d}, indices {result.config.indices})."
+        )
+    config = result.config
     idx_rows = sorted(set(result.idx.flatten().tolist()))
     _verdict(result)
     n, d = config.n, config.d

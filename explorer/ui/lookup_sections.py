@@ -30,9 +30,16 @@ def bias_section(result: LookupResult) -> None:
     if b is None:
         st.info("Skipped with the one-hot path.")
         return
+    why = ""
+    if not b.equal and result.renormed_rows:
+        why = (
+            f" Why: max_norm rescaled rows {result.renormed_rows} of the Embedding's weight in "
+            "place as it looked them up, while the Linear, built from the same original W, "
+            "multiplies the rows as they were."
+        )
     st.markdown(
         "`W[idx] + b` against `nn.Linear(n, d, bias=True)` on the one-hot: "
-        f"**{_ok(b.equal, b.max_abs_diff)}**. "
+        f"**{_ok(b.equal, b.max_abs_diff)}**.{why} "
         f"This bias is **one vector of size d = {result.config.d}**, added to every row. The "
         "book's biases are different: one *scalar per user and per item*, an `Embedding(n, 1)` "
         "looked up like the factors. "

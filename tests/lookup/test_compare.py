@@ -174,3 +174,15 @@ def test_max_abs_diff_treats_nan_and_inf():
     assert max_abs_diff(a, a.clone()) == 0.0
     assert math.isnan(max_abs_diff(a, torch.tensor([1.0, math.inf, 0.0])))
     assert max_abs_diff(torch.tensor([1.0]), torch.tensor([1.5])) == 0.5
+
+
+def test_with_max_norm_the_biased_linear_is_built_from_the_original_w_and_differs():
+    r = compare(LookupConfig(n=6, d=2, indices="5, 5", max_norm=0.5))
+    assert r.renormed_rows == [5]
+    b = r.bias
+    lin = torch.nn.Linear(6, 2, bias=True)
+    with torch.no_grad():
+        lin.weight.copy_(r.weight.t())  # the original W, as every other comparison
+        lin.bias.copy_(b.bias)
+    assert_close(b.linear_with_bias, lin(F.one_hot(torch.tensor([5, 5]), 6).float()).detach())
+    assert not b.equal and b.max_abs_diff > 0.01

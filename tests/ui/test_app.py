@@ -170,3 +170,21 @@ def test_a_bad_link_is_named_on_the_page_and_costs_nothing(query, needle):
     app.run()
     assert not app.exception
     assert needle in texts(app)
+
+
+def test_a_bad_input_keeps_the_last_good_view_drawn_below_its_message(at):
+    at.sidebar.text_input(key="lk_indices").set_value("abc").run()
+    assert not at.exception
+    assert "Could not read" in at.error[0].value
+    body = texts(at)
+    assert "the last settings that worked" in body and "indices 3, 0, 3" in body
+    assert any(h.value == "1. The weight" for h in at.subheader)  # the view stays
+
+
+def test_the_max_norm_case_says_not_equal_and_why():
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in {"n": "6", "d": "2", "indices": "5,5", "max_norm": "0.5"}.items():
+        app.query_params[k] = v
+    app.run()
+    body = texts(app)
+    assert "not bit-for-bit equal" in body and "max_norm rescaled rows [5]" in body
