@@ -9,23 +9,21 @@ worker watches a pipe). Past the server's cap (`Slots`) a run waits in line. Not
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import torch
 
 from explorer import limits
 from explorer.data.ratings import Ratings, Split
-from explorer.train.baselines import Metrics, metrics
 from explorer.train.config import TrainConfig
 from explorer.train.events import EndEvent
-from explorer.train.models import DotProduct
-from explorer.train.plan import make_plan, new_model, predict
+from explorer.train.plan import make_plan, new_model
 from explorer.train.record import RunRecord
+from explorer.train.results import RunResults
 from explorer.train.run_view import RunView
 from explorer.train.slots import Slots, queue_text
 from explorer.train.worker import Worker, convert, listen
@@ -46,7 +44,7 @@ def _release(worker: Worker, slots: Slots | None, token: int) -> None:
         slots.give_back(token)
 
 
-class TrainingRun:
+class TrainingRun(RunResults):
     """Train in a worker process with a stop flag; keep a lock-guarded history here.
 
     A script that makes a TrainingRun needs the `if __name__ == "__main__":` guard, as any
@@ -129,10 +127,9 @@ class TrainingRun:
             if self._rec.status == "queued":
                 self._give_back()
                 self._active = False
-                if self._worker.started:
-                    self._rec.status, self._rec.message = "stopped", RESUME_TEXT
-                else:
-                    self._rec.status, self._rec.message = "ready", "Stopped before it started."
+                started = self._worker.started
+                self._rec.status = "stopped" if started else "ready"
+                self._rec.message = RESUME_TEXT if started else "Stopped before it started."
             elif self._active:
                 self._rec.message = "Stopping after this step..."
                 self._worker.stop.set()
@@ -145,7 +142,7 @@ class TrainingRun:
             self._active, self._closed = False, True
 
     def join(self, timeout: float | None = None) -> None:
-        """Wait until the run is not active (stopped, finished, diverged or failed)."""
+        """Wait until the run is not active (for scripts and tests: the page never waits)."""
         end = None if timeout is None else time.monotonic() + timeout
         while self._active and (end is None or time.monotonic() < end):
             time.sleep(0.005)
@@ -221,27 +218,6 @@ class TrainingRun:
             if self._rec.status == "queued" and self._slots is not None:
                 self._rec.message = queue_text(self._slots.place(self._token))
             return self._rec.view()
-
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[DotProduct]:
-        """The model, held still: the worker's weights are not loaded into it meanwhile."""
-        with self._lock:
-            yield self.model
-
-    def valid_rows(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """The validation users, items and ratings: (n_valid,) each, on the CPU."""
-        v, r = self.plan.split.valid, self.ratings
-        return r.users[v], r.items[v], r.ratings[v]
-
-    def predict_valid(self) -> torch.Tensor:
-        """The model's predictions of the validation ratings: (n_valid,)."""
-        users, items, _ = self.valid_rows()
-        with self._lock:
-            return predict(self.model, users, items)
-
-    def evaluate(self) -> Metrics:
-        """Validation metrics of the model as the worker last sent it."""
-        return metrics(self.predict_valid(), self.valid_rows()[2])
 
 
 def _granted(run: TrainingRun) -> None:

@@ -6,13 +6,11 @@ message and leaves the loaded data, and any trained model, as they were.
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from explorer import limits
+from explorer.data.choice import DataChoice
 from explorer.data.csvfile import (
     Roles,
     check_columns,
@@ -21,28 +19,22 @@ from explorer.data.csvfile import (
     read_csv_frame,
 )
 from explorer.data.download import DATA_DIR, download_ml100k, find_ml100k
-from explorer.data.movielens import ML100K_SPLITS, read_movielens
+from explorer.data.movielens import ML100K_SPLITS
 from explorer.data.paths import allowed_path
 from explorer.data.ratings import Ratings
-from explorer.data.synthetic import MAX_RATINGS, synthetic_ratings
-from explorer.train.config import y_range_for
-from explorer.ui.train_session import HISTORY_KEY, replace_run, session_lock
-from explorer.ui.widgets import show_error
+from explorer.settings import entry, problems
+from explorer.ui.train_loading import (
+    apply_link,
+    current_data,
+    data_choice,
+    load,
+    ml_path,
+    synthetic_set,
+)
+from explorer.ui.widgets import seed_widget, setting_widget, show_error
 from explorer.view import figures
 
-DATA_KEY = "tr_data"
-CONFIG_KEY = "_tr_config"  # the page's stored TrainConfig (widgets.stored_config)
 SOURCES = ("Built-in synthetic", "MovieLens 100k", "MovieLens folder or zip", "Upload a CSV")
-
-
-@st.cache_resource(show_spinner="Generating ratings...", max_entries=3)  # shared, not copied
-def _synthetic(n_ratings: int, n_genres: int, seed: int) -> Ratings:
-    return synthetic_ratings(n_ratings, n_genres=n_genres, seed=seed)
-
-
-@st.cache_resource(show_spinner="Reading MovieLens...", max_entries=3)
-def _movielens(path: str, split: str | None, mtime: float) -> Ratings:
-    return read_movielens(Path(path), split)
 
 
 @st.cache_resource(show_spinner="Reading the file...", max_entries=2)
@@ -69,48 +61,6 @@ class _StreamlitBar:
 
     def close(self) -> None:
         self._bar.progress(1.0, text="Downloaded.")
-
-
-def set_data(ratings: Ratings) -> None:
-    """Replace the session's data; a model trained on the old data goes with it."""
-    with session_lock():
-        st.session_state[DATA_KEY] = ratings
-        replace_run(None)
-        st.session_state.pop(HISTORY_KEY, None)  # runs on other data do not compare
-        _follow_scale(ratings)
-
-
-def _follow_scale(ratings: Ratings) -> None:
-    """y_range follows the new data's scale (the book's rule, any scale), unless it is off."""
-    config = st.session_state.get(CONFIG_KEY)
-    if config is None or config.y_range is None:
-        return
-    low, high = y_range_for(*ratings.rating_range)
-    st.session_state[CONFIG_KEY] = dataclasses.replace(config, y_range=(low, high))
-    st.session_state["tr_y_range_low"], st.session_state["tr_y_range_high"] = low, high
-
-
-def current_data() -> Ratings:
-    """The session's data; the built-in set on the first visit."""
-    if DATA_KEY not in st.session_state:
-        st.session_state[DATA_KEY] = _synthetic(20_000, 6, 0)
-    return st.session_state[DATA_KEY]
-
-
-def _load(make) -> None:
-    try:
-        ratings = make()
-    except (ValueError, RuntimeError, OSError) as err:
-        show_error(err)
-        st.caption("The data and model loaded before are unchanged.")
-        return
-    set_data(ratings)
-    st.success(f"Loaded {ratings.source}: {len(ratings):,} ratings.")
-
-
-def _ml_path(path: Path, split: str | None) -> Ratings:
-    mtime = path.stat().st_mtime if path.exists() else 0.0  # a changed file is read again
-    return _movielens(str(path), split, mtime)
 
 
 def _upload_section() -> None:
@@ -144,44 +94,39 @@ def _upload_section() -> None:
     if st.button("Load this CSV", key="tr_load_csv"):
         title = None if chosen["title"] == "(none)" else chosen["title"]
         roles = Roles(chosen["user"], chosen["item"], chosen["rating"], title)
-        _load(lambda: ratings_from_csv(frame, roles, f"uploaded {upload.name}"))
+        load(
+            lambda: ratings_from_csv(frame, roles, f"uploaded {upload.name}"), DataChoice("upload")
+        )
 
 
 def data_section() -> Ratings:
     """Draw the data chooser and the summary; return the session's current data."""
     # closed, and the same on every run: an `expanded` that changes between runs (say, open
     # until data is loaded) closes the expander under the user's hands at the next rerun
+    apply_link()
     with st.expander("Data", expanded=False):
         source = st.radio("Source", SOURCES, horizontal=True, key="tr_source")
         if source == SOURCES[0]:
             c1, c2, c3 = st.columns(3)
-            n = c1.number_input(
-                "Ratings",
-                100,
-                MAX_RATINGS,
-                20_000,
-                step=10_000,
-                key="tr_syn_n",
-                help="Size of the generated set (up to 10 million).",
-            )
-            genres = c2.slider(
-                "Genres",
-                2,
-                8,
-                6,
-                key="tr_syn_genres",
-                help="How many planted genres the items fall into.",
-            )
-            seed = c3.number_input(
-                "Data seed",
-                0,
-                2**31 - 1,
-                0,
-                key="tr_syn_seed",
-                help="The same seed gives the same ratings.",
-            )
+            now = data_choice()
+            values = {}
+            for box, name, key in (
+                (c1, "n_ratings", "tr_syn_n"),
+                (c2, "genres", "tr_syn_genres"),
+                (c3, "data_seed", "tr_syn_seed"),
+            ):
+                seed_widget(key, getattr(now, name))
+                values[name] = setting_widget(box, entry(DataChoice, name), key)
             if st.button("Generate", key="tr_load_syn"):
-                _load(lambda: _synthetic(int(n), int(genres), int(seed)))
+                choice = DataChoice("synthetic", **values)
+                why = [p for p in problems(choice)]
+                if why:
+                    show_error(ValueError(why[0] + "."))
+                else:
+                    load(
+                        lambda: synthetic_set(choice.n_ratings, choice.genres, choice.data_seed),
+                        choice,
+                    )
         elif source == SOURCES[1]:
             found = find_ml100k()
             split = st.selectbox(
@@ -194,11 +139,14 @@ def data_section() -> Ratings:
             if found:
                 st.caption(f"Found in {found}.")
                 if st.button("Load MovieLens 100k", key="tr_load_ml"):
-                    _load(lambda: _ml_path(found, split))
+                    load(lambda: ml_path(found, split), DataChoice("ml-100k", split=split or ""))
             else:
                 st.caption(f"Not in {DATA_DIR} yet: about 5 MB from GroupLens.")
                 if st.button("Download MovieLens 100k", key="tr_download"):
-                    _load(lambda: _ml_path(download_ml100k(progressbar=_StreamlitBar()), split))
+                    load(
+                        lambda: ml_path(download_ml100k(progressbar=_StreamlitBar()), split),
+                        DataChoice("ml-100k", split=split or ""),
+                    )
         elif source == SOURCES[2]:
             roots = ", ".join(str(r) for r in limits.data_roots())
             path = st.text_input(
@@ -208,7 +156,7 @@ def data_section() -> Ratings:
                 f"folders this server reads data from: {roots}.",
             )
             if st.button("Load", key="tr_load_path") and path:
-                _load(lambda: _ml_path(allowed_path(path), None))
+                load(lambda: ml_path(allowed_path(path), None), DataChoice("folder", path=path))
         else:
             _upload_section()
     ratings = current_data()

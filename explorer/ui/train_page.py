@@ -15,6 +15,7 @@ from explorer.train.runner import RESULT_STATES, TrainingRun
 from explorer.train.worker import warm_up
 from explorer.ui import train_live, train_results
 from explorer.ui.train_data import data_section
+from explorer.ui.train_loading import data_choice
 from explorer.ui.train_session import (
     RUN_KEY,
     replace_run,
@@ -23,6 +24,7 @@ from explorer.ui.train_session import (
     worker_slots,
 )
 from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
+from explorer.view.links import to_query
 
 P = "tr_"
 
@@ -161,12 +163,21 @@ def render() -> None:
     config = _controls(config, ratings.is_valid is not None)
     if config.official_split and ratings.is_valid is None:
         config = dataclasses.replace(config, official_split=False)
-    keep_config(P, config)
+    if "tr_link_train" not in st.session_state:  # a teacher's link: train=1 trains on open
+        st.session_state["tr_link_train"] = st.query_params.get("train") == "1"
+    extra = to_query(data_choice())
+    if st.session_state["tr_link_train"]:
+        extra["train"] = "1"
+    keep_config(P, config, extra)
     _scale_note(ratings, config)
     try:
         config.check()
     except ValueError as err:
         show_error(err)
+    first = st.session_state.pop("tr_link_train_pending", st.session_state["tr_link_train"])
+    if first and RUN_KEY not in st.session_state:
+        _train(ratings, config)
+    st.session_state["tr_link_train_pending"] = False  # once a session, on open
     _buttons(ratings, config)
     with contextlib.suppress(ValueError):
         st.caption(f"Training runs on {describe(config.device)}.")

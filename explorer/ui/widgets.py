@@ -122,10 +122,11 @@ def setting_widgets(box, prefix: str, config: T, **special: dict) -> T:
     return type(config)(**values)
 
 
-def keep_config(prefix: str, config: Any) -> None:
-    """Remember the page's config and write it to the URL, so a link reproduces the view."""
+def keep_config(prefix: str, config: Any, extra: dict[str, str] | None = None) -> None:
+    """Remember the page's config and write it to the URL (with `extra`, more of the view's
+    settings), so a link reproduces the view."""
     st.session_state[f"_{prefix}config"] = config
-    query = to_query(config)
+    query = {**to_query(config), **(extra or {})}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 

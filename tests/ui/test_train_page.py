@@ -265,3 +265,30 @@ def test_runs_side_by_side_compare_wd_and_draw_the_earlier_curve():
         json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Training loss" in c.proto.spec
     )
     assert "run 1" in [t.get("name") for t in loss["data"]]
+
+
+def test_a_shared_link_holds_the_data_choice_and_train_1_trains_on_open():
+    at = page()
+    at.radio(key="tr_source").set_value("Built-in synthetic").run()
+    at.number_input(key="tr_syn_n").set_value(5000).run()
+    at.number_input(key="tr_syn_seed").set_value(7).run()
+    at.button(key="tr_load_syn").click().run()
+    link = {k: at.query_params[k] for k in at.query_params}
+    assert link["data"] == "synthetic" and link["n_ratings"] == "5000"
+    assert link["data_seed"] == "7"
+    fresh = AppTest.from_string(PAGE, default_timeout=60)  # another browser opens the link
+    for k, v in link.items():
+        fresh.query_params[k] = v
+    fresh.query_params["train"] = "1"
+    fresh.run()
+    assert not fresh.exception and len(fresh.session_state["tr_data"]) == 5000
+    assert "seed 7" in fresh.session_state["tr_data"].source
+    fresh = poll(fresh, finished)  # it trained on open, on the same data and settings
+    assert fresh.session_state["tr_run"].config == at.session_state["_tr_config"]
+
+
+def test_a_link_to_an_upload_says_it_cannot_travel():
+    at = AppTest.from_string(PAGE, default_timeout=60)
+    at.query_params["data"] = "upload"
+    at.run()
+    assert any("cannot travel in a link" in i.value for i in at.info)

@@ -1,0 +1,58 @@
+"""Which data the Train page trains on, as a link holds it: one table row per setting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from explorer.data.movielens import ML100K_SPLITS
+from explorer.data.synthetic import MAX_RATINGS
+from explorer.settings import setting
+
+SOURCES = ("synthetic", "ml-100k", "folder", "upload")
+
+
+@dataclass(frozen=True)
+class DataChoice:
+    """The data source and its settings; an upload cannot travel in a link, the rest can."""
+
+    data: str = setting(
+        "synthetic",
+        "Data",
+        "synthetic: the built-in set; ml-100k: MovieLens 100k; folder: a MovieLens folder or "
+        "zip on the server; upload: a CSV of your own (it cannot travel in a link).",
+        choices=SOURCES,
+        widget="select",
+    )
+    n_ratings: int = setting(
+        20_000,
+        "Ratings",
+        "Size of the generated set.",
+        low=100,
+        high=MAX_RATINGS,
+        step=10_000,
+    )
+    genres: int = setting(
+        6,
+        "Genres",
+        "How many planted genres the items fall into.",
+        low=2,
+        high=8,
+        step=1,
+        widget="slider",
+    )
+    data_seed: int = setting(
+        0, "Data seed", "The same seed gives the same ratings.", low=0, high=2**31 - 1, step=1
+    )
+    split: str = setting(
+        "",
+        "Official split (optional)",
+        "u1..u5, ua, ub: the test rows become the validation set; empty: none.",
+        choices=("", *ML100K_SPLITS),
+        widget="select",
+    )
+    path: str = setting(
+        "",
+        "Folder or zip on the server",
+        "Holding u.data, ratings.csv or ratings.dat.",
+        widget="text",
+    )
