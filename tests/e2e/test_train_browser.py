@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from explorer.view import theme
 from tests.e2e.conftest import main_block, shot, wait_idle
@@ -48,7 +49,7 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
     assert len(seen) == 3 and steps == sorted(steps) and steps[-1] > steps[0]
     # while it trains, the charts are canvases: loss, RMSE, item factors, planted genres
     canvases = main.locator(".live-chart canvas")
-    assert canvases.count() == 4
+    expect(canvases).to_have_count(4, timeout=30_000)  # drawn by the next redraw or two
     labels = [c.get_attribute("aria-label") for c in canvases.all()]
     assert labels[0].startswith("Training loss per batch. smoothed loss")
     assert labels[2].startswith("Item factors, PCA to 2-D") and "points in 6 groups" in labels[2]
