@@ -12,7 +12,7 @@ from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored
 from explorer.view import figures
 
 P = "lk_"  # widget key prefix of this page
-LAST_GOOD = "lk_last_good"  # the last result drawn, kept while a bad input is fixed
+LAST_GOOD = "lk_last_good"  # the last config drawn, redrawn while a bad input is fixed
 MAX_HEATMAP_CELLS = 20_000  # above this a heatmap is skipped: the browser would crawl
 
 ANSWER = """
@@ -67,13 +67,14 @@ def render() -> None:
     keep_config(P, config)
     try:
         result = compare(config)
-        st.session_state[LAST_GOOD] = result
+        st.session_state[LAST_GOOD] = config  # the config, not its tensors: cheap to keep
     except ValueError as err:
         show_error(err)
-        result = st.session_state.get(LAST_GOOD)
-        if result is None:
+        last = st.session_state.get(LAST_GOOD)
+        if last is None:
             lookup_sections.cost_section(config)  # still cheap to say, when sizes make sense
             return
+        result = compare(last)  # it passed before: it passes again
         st.caption(  # the view stays: below is the last one that worked
             "Below: the last settings that worked, until the one above is fixed "
             f"(n = {result.config.n}, d = {result.config.d}, indices {result.config.indices})."
