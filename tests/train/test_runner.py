@@ -96,7 +96,7 @@ def gone(pid: int, timeout: float = 15) -> bool:
             with open(f"/proc/{pid}/stat") as f:
                 if f.read().split(") ")[-1].startswith("Z"):
                     return True
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # gone, maybe while being read
             return True
         time.sleep(0.05)
     return False
