@@ -65,8 +65,10 @@ def _picked() -> None:
     event = st.session_state.get("tr_item_factors") or {}
     points = (event.get("selection") or {}).get("points") or []
     picked = [p["customdata"] for p in points if p.get("customdata") is not None]
-    if picked:
-        st.session_state["tr_item"] = st.session_state["tr_item_select"] = int(picked[0])
+    if picked:  # the neighbours' box and "one prediction" follow the click
+        item = int(picked[0])
+        st.session_state["tr_item"] = st.session_state["tr_item_select"] = item
+        st.session_state["tr_pred_item"] = item
 
 
 def _steady(run: TrainingRun, which: str, coords: torch.Tensor) -> torch.Tensor:

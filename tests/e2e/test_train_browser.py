@@ -161,3 +161,27 @@ def test_the_data_chooser_stays_open_while_the_settings_change(server, page):
     wait_idle(page)
     assert "n_factors=51" in page.url  # the change made its rerun
     assert choice.is_visible()  # and the chooser the user opened is still open
+
+
+def test_each_click_on_a_point_selects_it_the_first_time(server, page):
+    page.goto(server + "/train?device=cpu")
+    main = main_block(page)
+    main.get_by_role("button", name="Train", exact=True).click()
+    main.get_by_text("What it learned").wait_for(timeout=120_000)
+    wait_idle(page)
+    plot = main.locator(".js-plotly-plot").filter(has_text="Item factors")
+    points = plot.locator("g.trace path.point")
+    item_box = main.get_by_role("combobox", name="Item (search a title, or click a point")
+    prediction_box = main.get_by_role("combobox", name="Item", exact=True)
+    seen = [item_box.input_value()]
+    for k in (0, points.count() // 3, 2 * points.count() // 3):
+        plot.scroll_into_view_if_needed()
+        points.nth(k).click(force=True)
+        deadline = time.monotonic() + 30  # one click, one selection: no second click needed
+        while item_box.input_value() == seen[-1] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        wait_idle(page)
+        seen.append(item_box.input_value())
+        assert prediction_box.input_value() == seen[-1]  # "one prediction" follows it too
+    assert len(set(seen)) == 4, seen  # three clicks, three new selections
+    shot(page, "three_clicks")
