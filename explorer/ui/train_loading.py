@@ -19,12 +19,12 @@ from explorer.data.ratings import Ratings
 from explorer.data.synthetic import synthetic_ratings
 from explorer.train.config import y_range_for
 from explorer.ui.train_session import HISTORY_KEY, replace_run, session_lock
-from explorer.ui.widgets import show_error
+from explorer.ui.widgets import config_key, show_error
 from explorer.view.links import from_query
 
 DATA_KEY = "tr_data"
 CHOICE_KEY = "tr_data_choice"  # the data as the link holds it (DataChoice)
-CONFIG_KEY = "_tr_config"  # the page's stored TrainConfig (widgets.stored_config)
+CONFIG_KEY = config_key("tr_")  # the Train page's stored TrainConfig
 
 
 @st.cache_resource(show_spinner="Generating ratings...", max_entries=3)  # shared, not copied
@@ -59,7 +59,8 @@ def _follow_scale(ratings: Ratings) -> None:
 def current_data() -> Ratings:
     """The session's data; the built-in set on the first visit."""
     if DATA_KEY not in st.session_state:
-        st.session_state[DATA_KEY] = synthetic_set(20_000, 6, 0)
+        d = DataChoice()  # the link's defaults are the built-in set's
+        st.session_state[DATA_KEY] = synthetic_set(d.n_ratings, d.genres, d.data_seed)
     return st.session_state[DATA_KEY]
 
 

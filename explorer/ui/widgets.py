@@ -12,13 +12,18 @@ from explorer.view.links import from_query, to_query
 T = TypeVar("T")
 
 
+def config_key(prefix: str) -> str:
+    """Where a page's config is kept in the session."""
+    return f"_{prefix}config"
+
+
 def stored_config(prefix: str, cls: type[T]) -> T:
     """This session's config for a page: from the URL on the first visit, then as last set.
 
     Streamlit forgets a widget's value when its page is not drawn, so the page's config is
     kept under its own key and every widget is seeded from it.
     """
-    key = f"_{prefix}config"
+    key = config_key(prefix)
     if key not in st.session_state:
         config, problems = from_query(cls, st.query_params.to_dict())
         st.session_state[key] = config
@@ -125,7 +130,7 @@ def setting_widgets(box, prefix: str, config: T, **special: dict) -> T:
 def keep_config(prefix: str, config: Any, extra: dict[str, str] | None = None) -> None:
     """Remember the page's config and write it to the URL (with `extra`, more of the view's
     settings), so a link reproduces the view."""
-    st.session_state[f"_{prefix}config"] = config
+    st.session_state[config_key(prefix)] = config
     query = {**to_query(config), **(extra or {})}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
