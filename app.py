@@ -6,11 +6,23 @@ page drawn in bare mode, no second fork server (tests/test_app.py checks this).
 """
 
 if __name__ == "__main__":
+    import sys
+
     import streamlit as st
+
+    from explorer.ui import intro
+
+    st.set_page_config(page_title="Embedding Explorer", page_icon="🔎", layout="wide")
+    holder = None
+    if "explorer.ui.train_page" not in sys.modules:  # a cold server: imports take seconds
+        holder = st.empty()
+        with holder.container():
+            intro.first_paint()  # the title and the short answer first (streamlit alone)
 
     from explorer.ui import lookup_page, train_page
 
-    st.set_page_config(page_title="Embedding Explorer", page_icon="🔎", layout="wide")
+    if holder is not None:
+        holder.empty()
     train_page.prepare()  # whichever page opens first, the training worker starts warming up
     pages = [
         st.Page(lookup_page.render, title="Lookup vs one-hot x Linear", default=True),  # at /

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from explorer.train.events import BatchEvent, EndEvent, EpochEvent, SnapshotEvent
+from explorer.train.frames import Replay
 from explorer.train.history import LossHistory
 from explorer.train.run_view import RunView
 
@@ -23,6 +24,7 @@ class RunRecord:
         self.epochs: list[EpochEvent] = []
         self.snapshot: SnapshotEvent | None = None
         self.planted: list[tuple[int, float]] = []  # (step, R^2 of the planted item factors)
+        self.replay: Replay | None = None  # the frames so far, sent at each stop and the end
         self.lr = lr
         self.global_step = self.epoch = 0
         self.train_seconds = self.rate = self.segment_start = 0.0
@@ -71,6 +73,7 @@ class RunRecord:
             epochs=list(self.epochs),
             snapshot=self.snapshot,
             planted=list(self.planted),
+            replay=self.replay,
             global_step=self.global_step,
             total_steps=self.total_steps,
             epoch=self.epoch,

@@ -24,11 +24,17 @@ def planted_match(learned: torch.Tensor, planted: torch.Tensor) -> float:
     learned: (n, k1), planted: (n, k2). 1.0: the model found the planted structure (up to a
     rotation and scale, which the data cannot pin down); 0.0: nothing of it.
     """
-    fit, score = _halves(len(learned))
-    ones = torch.ones(len(learned), 1, dtype=torch.float64)
-    a = torch.cat([learned.double(), ones], dim=1)
-    b = planted.double()
-    coef = torch.linalg.lstsq(a[fit], b[fit], driver="gelsd").solution  # least norm if wide
-    resid = b[score] - a[score] @ coef
-    total = ((b[score] - b[score].mean(dim=0)) ** 2).sum()
-    return float((1 - (resid**2).sum() / total).clamp(0.0, 1.0))
+    return planted_matches(learned.unsqueeze(0), planted)[0]
+
+
+def planted_matches(learned: torch.Tensor, planted: torch.Tensor) -> list[float]:
+    """planted_match of each of a stack of frames (f, n, k1), in one batched fit."""
+    fit, score = _halves(learned.shape[1])
+    ones = torch.ones(*learned.shape[:2], 1, dtype=torch.float64)
+    a = torch.cat([learned.double(), ones], dim=2)  # (f, n, k1 + 1)
+    b = planted.double().expand(len(learned), -1, -1)  # (f, n, k2)
+    coef = torch.linalg.lstsq(a[:, fit], b[:, fit], driver="gelsy").solution  # least norm, too
+    resid = b[:, score] - a[:, score] @ coef
+    total = ((b[0, score] - b[0, score].mean(dim=0)) ** 2).sum()
+    r2 = 1 - (resid**2).sum(dim=(1, 2)) / total
+    return r2.clamp(0.0, 1.0).tolist()

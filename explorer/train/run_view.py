@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.train.events import EpochEvent, SnapshotEvent
+from explorer.train.frames import Replay
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class RunView:
     epochs: list[EpochEvent]
     snapshot: SnapshotEvent | None
     planted: list[tuple[int, float]]  # (step, R^2 of the planted item factors)
+    replay: Replay | None  # the run as frames on one basis, after a stop or the end
     global_step: int
     total_steps: int
     epoch: int

@@ -19,6 +19,7 @@ import torch
 
 from explorer import limits
 from explorer.data.ratings import Ratings, Split
+from explorer.train import frames
 from explorer.train.config import TrainConfig
 from explorer.train.events import EndEvent
 from explorer.train.plan import make_plan, new_model
@@ -163,6 +164,8 @@ class TrainingRun(RunResults):
                     self._ended(msg[1].status)
             elif kind == "snapshot":
                 self._rec.record(convert(msg[1], torch.from_numpy), msg[2])
+            elif kind == "replay":
+                self._rec.replay = frames.convert(msg[1], torch.from_numpy)
             elif kind == "state":
                 self.model.load_state_dict({k: torch.from_numpy(v) for k, v in msg[1].items()})
                 self._rec.global_step, self._rec.epoch = msg[2], msg[3]

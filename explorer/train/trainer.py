@@ -20,6 +20,7 @@ from explorer.data.ratings import Ratings, Split
 from explorer.train.baselines import Metrics, metrics
 from explorer.train.config import TrainConfig
 from explorer.train.events import BatchEvent, EndEvent, EpochEvent, Event, SnapshotEvent
+from explorer.train.frames import FrameKeeper
 from explorer.train.plan import Plan, make_plan, new_model, predict
 from explorer.train.step import Stepper
 
@@ -60,6 +61,7 @@ class Trainer:
         self.epoch_losses: list[float] = []
         self.epoch_seconds = 0.0
         self.status = "ready"  # ready, running, stopped, finished, diverged
+        self.frames: FrameKeeper | None = None  # set one to keep the run's replay frames
 
     @property
     def done(self) -> bool:
@@ -73,8 +75,16 @@ class Trainer:
         """Validation metrics of the current model."""
         return metrics(self.predict(self.valid_u, self.valid_i), self.valid_r.cpu())
 
+    def frame(self, always: bool = False) -> None:
+        """A replay frame, when one is due (or `always`: the start, a stop, the end)."""
+        if self.frames is not None and (always or self.frames.due(self.global_step)):
+            m = self.model
+            w_items, w_users = m.item_factors.weight, m.user_factors.weight
+            self.frames.add(self.global_step, self.epoch, w_items, w_users)
+
     def snapshot(self) -> SnapshotEvent:
-        """CPU copies of the factors and biases, for the live plots."""
+        """CPU copies of the factors and biases, for the live plots (and a replay frame)."""
+        self.frame(always=self.status != "running")  # the start's is due; a stop's, the end's
         m = self.model
         bias = hasattr(m, "user_bias")
         with torch.no_grad():
@@ -145,6 +155,8 @@ class Trainer:
                 pending = []
             if self.global_step % cfg.snapshot_every == 0:
                 yield self.snapshot()
+            else:
+                self.frame()
             if stopping:
                 self.epoch_seconds += time.perf_counter() - started
                 yield from self._stopped()

@@ -23,8 +23,9 @@ import torch
 
 from explorer import limits
 from explorer.data.ratings import Ratings
+from explorer.train import frames
 from explorer.train.events import EndEvent, EpochEvent, SnapshotEvent
-from explorer.train.recovery import planted_match
+from explorer.train.recovery import planted_match, planted_matches
 from explorer.train.trainer import Trainer
 
 SNAPSHOT_MIN_S = 0.2  # the worker forwards at most five factor snapshots a second
@@ -113,8 +114,17 @@ def _train_once(trainer: Trainer, ratings: Ratings, outbox: _Outbox, stop) -> No
             continue
         if isinstance(event, EndEvent):
             outbox.add(("state", _state(trainer), trainer.global_step, trainer.epoch), now)
+            replay = _replay(trainer, ratings)
+            if replay is not None:
+                outbox.add(("replay", frames.convert(replay, torch.Tensor.numpy)), now)
         outbox.add(("event", event), now, urgent=isinstance(event, EpochEvent | EndEvent))
     outbox.flush()
+
+
+def _replay(trainer: Trainer, ratings: Ratings) -> frames.Replay | None:
+    """The run's frames so far, on one basis, scored where the set has planted factors."""
+    planted = ratings.planted.item_factors if ratings.planted is not None else None
+    return trainer.frames.replay(planted, planted_matches) if trainer.frames else None
 
 
 def _watch(lifeline) -> None:
@@ -131,6 +141,7 @@ def work(payload: tuple, events, commands, stop, lifeline, idle_s: float) -> Non
     try:
         ratings, plan = payload
         trainer = Trainer(ratings, plan.config, plan=plan)
+        trainer.frames = frames.keeper_for(ratings, trainer.model, trainer.total_steps)
         outbox = _Outbox(events)
         while True:
             _train_once(trainer, ratings, outbox, stop)

@@ -17,7 +17,8 @@ _CSS = """
 }
 """
 _HERE = Path(__file__).parent
-_JS = "\n".join((_HERE / name).read_text() for name in ("live_chart_layout.js", "live_chart.js"))
+_SHARED = ("live_chart_layout.js", "live_chart_draw.js")
+_JS = "\n".join((_HERE / name).read_text() for name in (*_SHARED, "live_chart.js"))
 _component = st.components.v2.component("live_chart", js=_JS, css=_CSS)
 
 

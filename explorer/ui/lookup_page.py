@@ -7,24 +7,13 @@ import torch
 
 from explorer.lookup.compare import LookupResult, compare
 from explorer.lookup.config import INITS, LookupConfig
-from explorer.ui import lookup_sections
+from explorer.ui import intro, lookup_sections
 from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
 from explorer.view import figures
 
 P = "lk_"  # widget key prefix of this page
 LAST_GOOD = "lk_last_good"  # the last config drawn, redrawn while a bad input is fixed
 MAX_HEATMAP_CELLS = 20_000  # above this a heatmap is skipped: the browser would crawl
-
-ANSWER = """
-**The short answer.** `nn.Embedding(n, d)` holds a weight `W` of shape `(n, d)` and, for an
-index `i`, returns row `W[i]`. `nn.Linear(n, d, bias=False)` fed the one-hot vector of `i`
-computes `one_hot(i) @ W` (its own weight is `W.T`, shape `(d, n)`), and that product picks
-out the same row: every other row is multiplied by 0. So the numbers are the same, and so
-are the gradients (bit for bit, or, where an index repeats, up to the order in which the
-repeats' gradients are added); the lookup just skips the `n x d` multiply-adds and the
-`n`-wide input.
-An Embedding followed by a bias vector is `nn.Linear(n, d, bias=True)` on the one-hot.
-"""
 
 
 def _controls(config: LookupConfig) -> LookupConfig:
@@ -60,8 +49,7 @@ def _verdict(result: LookupResult) -> None:
 
 
 def render() -> None:
-    st.title("Lookup vs one-hot x Linear")
-    st.markdown(ANSWER)
+    intro.lookup_intro()
     config = stored_config(P, LookupConfig)
     config = _controls(config)
     keep_config(P, config)

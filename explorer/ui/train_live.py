@@ -11,7 +11,9 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
+from explorer.train.frames import project
 from explorer.train.runner import RunView, TrainingRun
+from explorer.ui import train_replay
 from explorer.ui.live_chart import live_chart
 from explorer.ui.train_session import earlier_runs
 from explorer.view import live_charts, train_figures
@@ -89,7 +91,10 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
     limit = LIVE_POINTS if run.running else MAX_POINTS
     if which == "items":
         idx = shown_items(r, limit)
-        coords = _steady(run, "items", pca_2d(snap.item_factors[idx]))
+        if run.running or v.replay is None:
+            coords = _steady(run, "items", pca_2d(snap.item_factors[idx]))
+        else:  # on the replay's basis, so its last frame and this plot are the same picture
+            coords = project(snap.item_factors[idx], v.replay.item_mean, v.replay.item_basis)
         labels = [r.item_genres[i] for i in idx.tolist()] if r.item_genres else ["item"] * len(idx)
         names = [r.title(i) for i in idx.tolist()]
         title = f"Item factors, PCA to 2-D (step {snap.step:,})"
@@ -110,6 +115,21 @@ def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
     else:
         fig = train_figures.factor_figure(coords, ["user"] * n, names, list(range(n)), title)
         st.plotly_chart(fig, key="tr_user_factors")
+
+
+def _replay(run: TrainingRun, v: RunView, which: str) -> None:
+    """The replay of a run that stopped or ended, with the factor plot's labels and names."""
+    if v.replay is None:
+        return
+    r = run.ratings
+    if which == "items":
+        idx = v.replay.item_idx
+        labels = [r.item_genres[i] for i in idx] if r.item_genres else ["item"] * len(idx)
+        names = [r.title(i) for i in idx]
+    else:
+        labels = ["user"] * len(v.replay.user_idx)
+        names = [f"user {r.user_ids[u]}" for u in v.replay.user_idx]
+    train_replay.replay_section(run, v, which, labels, names)
 
 
 def draw_progress(run: TrainingRun, v: RunView) -> None:
@@ -171,15 +191,20 @@ def draw_charts(run: TrainingRun, v: RunView) -> None:
                 f"the model found the genres. At the start it was {v.planted[0][1]:.2f}.",
             )
             st.plotly_chart(train_figures.planted_figure(v.planted), key="tr_planted")
-        if v.epochs:
-            last = v.epochs[-1]
-            base = run.plan.baselines
-            st.metric(
-                "Validation RMSE",
-                f"{last.valid.rmse:.4f}",
-                delta=f"{last.valid.rmse - base.biases.rmse:+.4f} vs biases only",
-                delta_color="inverse",
-            )
+        _metrics(run, v)
+    if not run.running:
+        _replay(run, v, which)
+
+
+def _metrics(run: TrainingRun, v: RunView) -> None:
+    if v.epochs:
+        last, base = v.epochs[-1], run.plan.baselines
+        st.metric(
+            "Validation RMSE",
+            f"{last.valid.rmse:.4f}",
+            delta=f"{last.valid.rmse - base.biases.rmse:+.4f} vs biases only",
+            delta_color="inverse",
+        )
 
 
 @st.fragment(run_every=LIVE_S)

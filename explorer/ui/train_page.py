@@ -13,7 +13,7 @@ from explorer.train.config import TrainConfig, y_range_for
 from explorer.train.devices import available_devices, describe
 from explorer.train.runner import RESULT_STATES, TrainingRun
 from explorer.train.worker import warm_up
-from explorer.ui import train_live, train_results
+from explorer.ui import intro, train_live, train_replay, train_results
 from explorer.ui.train_data import data_section
 from explorer.ui.train_loading import data_choice
 from explorer.ui.train_session import (
@@ -27,13 +27,6 @@ from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored
 from explorer.view.links import to_query
 
 P = "tr_"
-
-INTRO = """
-Train the book's collaborative-filtering model (fastbook, chapter 8): each user and each
-item gets an embedding, a prediction is their dot product (plus a user and an item bias in
-`DotProductBias`), squeezed into `y_range` by a sigmoid. Press **Train** and watch the loss
-fall and the items of one genre drift together.
-"""
 
 
 def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
@@ -67,6 +60,11 @@ def _train(ratings, config: TrainConfig) -> None:
         new.start()
 
 
+def _train_pressed(ratings, config: TrainConfig) -> None:
+    st.session_state[train_replay.FRAME_KEY] = None  # a new run's replay opens on its end
+    _train(ratings, config)
+
+
 def _stop() -> None:
     with session_lock():
         run = st.session_state.get(RUN_KEY)
@@ -98,7 +96,7 @@ def _buttons(ratings, config: TrainConfig) -> None:
         type="primary",
         disabled=running,
         key="tr_train",
-        on_click=_train,
+        on_click=_train_pressed,
         args=(ratings, config),
         help="Start a new run with these settings.",
     )
@@ -156,8 +154,7 @@ def _scale_note(ratings, config: TrainConfig) -> None:
 def render() -> None:
     prepare()
     session_lock()  # made now, before any callback can need it
-    st.title("Train a DotProduct model")
-    st.markdown(INTRO)
+    intro.train_intro()
     ratings = data_section()
     config = stored_config(P, TrainConfig)
     config = _controls(config, ratings.is_valid is not None)
@@ -166,6 +163,9 @@ def render() -> None:
     if "tr_link_train" not in st.session_state:  # a teacher's link: train=1 trains on open
         st.session_state["tr_link_train"] = st.query_params.get("train") == "1"
     extra = to_query(data_choice())
+    frame = train_replay.link_frame()  # read before the link is written again
+    if frame is not None:
+        extra["frame"] = str(frame)
     if st.session_state["tr_link_train"]:
         extra["train"] = "1"
     keep_config(P, config, extra)

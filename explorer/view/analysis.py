@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from explorer.train.frames import pca_basis, project
 from explorer.train.models import sigmoid_range
 
 
@@ -14,14 +15,7 @@ def pca_2d(x: torch.Tensor) -> torch.Tensor:
     Each component's sign is fixed (its largest loading is positive), so the picture does
     not flip between two snapshots of slowly changing factors.
     """
-    x = x.double()
-    centred = x - x.mean(dim=0)
-    if x.shape[1] == 1:
-        return torch.cat([centred, torch.zeros_like(centred)], dim=1).float()
-    _, _, vh = torch.linalg.svd(centred, full_matrices=False)  # vh: (k, k)
-    comps = vh[:2]  # (2, k)
-    signs = torch.sign(comps.gather(1, comps.abs().argmax(1, keepdim=True)))
-    return (centred @ (comps * signs).T).float()
+    return project(x, *pca_basis(x))
 
 
 def align_to(coords: torch.Tensor, previous: torch.Tensor | None) -> torch.Tensor:

@@ -1,0 +1,181 @@
+// The replay player: a run's factor frames and its curves, played in the browser. The server
+// sends the whole run once (explorer/view/replay.py); the timeline, Play and the speed only
+// redraw canvases here, so Play runs at the browser's frame rate. The frame a user stops on
+// goes back to the server (setStateValue "frame"), which writes it into the link.
+// Drawing: live_chart_draw.js; constants: live_chart_layout.js.
+
+function decode(data) {
+  const bytes = Uint8Array.from(atob(data.coords), (c) => c.charCodeAt(0));
+  const q = new Uint16Array(bytes.buffer);
+  const [x0, y0] = data.lo;
+  const sx = (data.hi[0] - x0) / 65535;
+  const sy = (data.hi[1] - y0) / 65535;
+  const per = data.points * 2;
+  const frames = [];
+  for (let f = 0; f < data.n; f++) {
+    const xs = new Float64Array(data.points);
+    const ys = new Float64Array(data.points);
+    for (let p = 0; p < data.points; p++) {
+      xs[p] = x0 + q[f * per + 2 * p] * sx;
+      ys[p] = y0 + q[f * per + 2 * p + 1] * sy;
+    }
+    frames.push([xs, ys]);
+  }
+  return frames;
+}
+
+function frameText(data, f) {
+  const score = data.scores ? ` · recovered R² ${data.scores[f].toFixed(2)}` : "";
+  return `${data.title} at step ${data.steps[f].toLocaleString("en-US")}, epoch ${data.epochs[f]}${score}`;
+}
+
+function show(st, f) {
+  const data = st.data;
+  st.frame = f;
+  const [xs, ys] = st.frames[f];
+  st.factor.spec = {
+    kind: "points",
+    title: frameText(data, f),
+    x_title: "PC 1",
+    y_title: "PC 2",
+    height: 460,
+    x_range: st.zoom.checked ? null : data.x_range, // zoomed: the axes follow the cloud's size
+    y_range: st.zoom.checked ? null : data.y_range,
+    summary: `frame ${f + 1} of ${data.n}`,
+    series: data.groups.map((g) => ({
+      name: g.name,
+      color: g.color,
+      alpha: 0.8,
+      x: g.members.map((i) => xs[i]),
+      y: g.members.map((i) => ys[i]),
+      text: g.members.map((i) => data.names[i]),
+    })),
+  };
+  draw(st.factor);
+  for (const c of st.curves) {
+    c.spec = { ...c.base, cursor_x: data.steps[f] };
+    draw(c);
+  }
+  st.slider.value = String(f);
+  st.label.textContent = `frame ${f + 1}/${data.n} · step ${data.steps[f].toLocaleString("en-US")}`;
+  st.root.dataset.frame = String(f);
+  st.drawn += 1;
+}
+
+function stop(st, report) {
+  if (st.playing) {
+    const seconds = (performance.now() - st.playStart) / 1000;
+    if (seconds > 0.2) st.root.dataset.fps = (st.drawn - st.drawnAtStart) / seconds;
+  }
+  st.playing = false;
+  st.play.textContent = "▶ Play";
+  st.root.dataset.playing = "0";
+  if (report) st.setState("frame", st.frame);
+}
+
+function tick(st) {
+  if (!st.playing) return;
+  const last = st.data.n - 1;
+  const per = (st.data.seconds * 1000) / Number(st.speed.value) / Math.max(1, last);
+  const f = Math.min(last, Math.floor((performance.now() - st.t0) / per));
+  if (f !== st.frame) show(st, f);
+  if (f >= last) stop(st, true);
+  else requestAnimationFrame(() => tick(st));
+}
+
+function start(st) {
+  const last = st.data.n - 1;
+  if (st.frame >= last) show(st, 0); // from the start again
+  const per = (st.data.seconds * 1000) / Number(st.speed.value) / Math.max(1, last);
+  st.t0 = performance.now() - st.frame * per;
+  st.playing = true;
+  st.playStart = performance.now();
+  st.drawnAtStart = st.drawn;
+  st.play.textContent = "❚❚ Pause";
+  st.root.dataset.playing = "1";
+  requestAnimationFrame(() => tick(st));
+}
+
+function element(tag, cls, parent) {
+  const el = document.createElement(tag);
+  if (cls) el.className = cls;
+  parent.appendChild(el);
+  return el;
+}
+
+function mount(parentElement, setState, data) {
+  const root = element("div", "replay", parentElement);
+  const bar = element("div", "replay-bar", root);
+  const st = { root, setState, playing: false, frame: 0, drawn: 0, data: null };
+  st.play = element("button", "replay-play", bar);
+  st.play.type = "button";
+  st.slider = element("input", "replay-timeline", bar);
+  st.slider.type = "range";
+  st.slider.min = "0";
+  st.slider.setAttribute("aria-label", "Replay timeline: drag to a frame");
+  st.label = element("span", "replay-label", bar);
+  const speedBox = element("label", "replay-speed", bar);
+  speedBox.append("Speed ");
+  st.speed = element("select", "", speedBox);
+  for (const s of data.speeds) {
+    const o = element("option", "", st.speed);
+    o.value = String(s);
+    o.textContent = `${s}× (${(data.seconds / s).toFixed(1)} s)`;
+  }
+  st.speed.value = "1";
+  const zoomBox = element("label", "replay-speed", bar);
+  st.zoom = element("input", "replay-zoom", zoomBox);
+  st.zoom.type = "checkbox";
+  st.zoom.checked = true;
+  zoomBox.append(" Zoom with the cloud");
+  zoomBox.title =
+    "On: the axes fit each frame, so the start's small random cloud fills the plot too. " +
+    "Off: one scale for the whole run, so you see the factors grow.";
+  st.zoom.addEventListener("change", () => show(st, st.frame));
+  const grid = element("div", "replay-grid", root);
+  st.factor = mountChart(element("div", "replay-main", grid), null);
+  const side = element("div", "replay-side", grid);
+  st.sides = [mountChart(side, null), mountChart(side, null), mountChart(side, null)];
+  st.play.addEventListener("click", () => (st.playing ? stop(st, true) : start(st)));
+  st.slider.addEventListener("input", () => {
+    if (st.playing) stop(st, false);
+    show(st, Number(st.slider.value));
+  });
+  st.slider.addEventListener("change", () => setState("frame", st.frame));
+  stop(st, false);
+  return st;
+}
+
+function load(st, data) {
+  st.data = data;
+  st.frames = decode(data);
+  st.slider.max = String(data.n - 1);
+  const specs = [data.loss, data.rmse, data.planted];
+  st.curves = [];
+  st.sides.forEach((c, k) => {
+    c.root.style.display = specs[k] ? "block" : "none";
+    if (specs[k]) {
+      c.base = { ...specs[k], height: 220 };
+      st.curves.push(c);
+    }
+  });
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  let st = parentElement.__replay;
+  if (!st) {
+    st = mount(parentElement, setStateValue, data);
+    parentElement.__replay = st;
+  }
+  if (st.data === null || st.data.coords !== data.coords || st.data.title !== data.title) {
+    if (st.playing) stop(st, false);
+    load(st, data);
+    st.asked = null;
+  }
+  const asked = data.frame ?? data.n - 1; // a frame the server asks for: a link, a new run
+  if (asked !== st.asked) {
+    st.asked = asked;
+    if (!st.playing) show(st, Math.min(asked, data.n - 1));
+  }
+}

@@ -1,0 +1,94 @@
+"""The replay in a real browser: drag and Play move the factor canvas and the curves' cursor;
+the link keeps the frame, and a shared `train=1` link reproduces the run in a fresh browser."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import main_block, shot
+from tests.e2e.test_train_browser import final_rmse
+
+pytestmark = pytest.mark.e2e
+LINK = "/train?device=cpu&epochs=3&train=1"  # trains on open
+
+
+def _canvases(page) -> list[str]:
+    """The replay's canvases as images: the factor plot first, then the curves."""
+    return page.eval_on_selector_all(".replay canvas", "cs => cs.map(c => c.toDataURL())")
+
+
+def _frame(page) -> int:
+    return int(page.locator(".replay").first.get_attribute("data-frame"))
+
+
+def _wait_for(check, timeout=30.0, what="") -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def _open_replay(page, url: str) -> int:
+    """Open a link that trains, wait for the replay; returns its last frame's index."""
+    page.goto(url)
+    expect(page.get_by_text("Replay the run")).to_be_visible(timeout=90_000)
+    player = page.locator(".replay").first
+    player.scroll_into_view_if_needed()
+    return int(page.locator(".replay-timeline").first.get_attribute("max"))
+
+
+def test_drag_and_play_move_the_factor_canvas_and_the_cursor(server, page):
+    last = _open_replay(page, server + LINK)
+    assert last >= 10  # a 3-epoch run keeps a frame every step or two
+    _wait_for(lambda: _frame(page) == last, what="the replay to open on the last frame")
+    at_end = _canvases(page)
+    assert len(at_end) == 4  # the factor plot, loss, RMSE, planted recovery
+    timeline = page.locator(".replay-timeline").first
+    timeline.fill("3")  # drag to frame 3
+    _wait_for(lambda: _frame(page) == 3, what="frame 3")
+    early = _canvases(page)
+    assert all(a != b for a, b in zip(at_end, early, strict=True))  # points and cursors moved
+    expect(page.locator(".replay-label").first).to_contain_text("frame 4/")
+    _wait_for(lambda: "frame=3" in page.url, what="the link to keep frame 3")
+    shot(page, "replay_dragged")
+
+    page.locator(".replay-play").first.click()
+    player = page.locator(".replay").first
+    seen = set()
+
+    def played_to_the_end() -> bool:
+        seen.add(_frame(page))
+        return player.get_attribute("data-playing") == "0" and _frame(page) == last
+
+    _wait_for(played_to_the_end, timeout=60, what="Play to reach the last frame")
+    assert len(seen) >= 3 and min(seen) >= 3  # it played forward from the dragged frame
+    assert float(player.get_attribute("data-fps")) > 0  # measured, as bench.live_overhead reads
+    _wait_for(lambda: f"frame={last}" in page.url, what=f"frame={last} in the link, not {page.url}")
+    assert _canvases(page)[0] == at_end[0]  # back at the end: the same picture as before
+
+
+def test_a_shared_link_with_train_1_reproduces_the_run_in_a_fresh_browser(server, browser):
+    runs = []
+    for _ in range(2):  # two fresh contexts: no cookie, no session in common
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        _open_replay(page, server + LINK + "&frame=5")
+        _wait_for(lambda page=page: _frame(page) == 5, what="the link's frame")
+        rmse = final_rmse(page)
+        assert re.search(r"frame=5(&|$)", page.url)
+        runs.append((rmse, _canvases(page)[0]))
+        context.close()
+    assert runs[0][0] == runs[1][0]  # the same seed, the same run: the same RMSE...
+    assert runs[0][1] == runs[1][1]  # ...and the same frame 5, pixel for pixel
+
+
+def test_a_link_frame_past_the_run_is_reported_by_name(server, page):
+    _open_replay(page, server + LINK + "&frame=700")
+    main = main_block(page)
+    expect(
+        main.get_by_text(re.compile(r"frame=700 in the link: this run has frames 0 to"))
+    ).to_be_visible()
