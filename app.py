@@ -10,9 +10,14 @@ if __name__ == "__main__":
 
     import streamlit as st
 
-    from explorer.ui import intro
+    from explorer.ui import intro, presenting
 
-    st.set_page_config(page_title="Embedding Explorer", page_icon="🔎", layout="wide")
+    st.set_page_config(
+        page_title="Embedding Explorer",
+        page_icon="🔎",
+        layout="wide",
+        initial_sidebar_state=presenting.sidebar_state(),  # folded when presenting
+    )
     holder = None
     if "explorer.ui.train_page" not in sys.modules:  # a cold server: imports take seconds
         holder = st.empty()
@@ -28,4 +33,6 @@ if __name__ == "__main__":
         st.Page(lookup_page.render, title="Lookup vs one-hot x Linear", default=True),  # at /
         st.Page(train_page.render, title="Train a DotProduct model", url_path="train"),
     ]
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    presenting.apply()
+    page.run()

@@ -140,7 +140,8 @@ def bag_section(result: LookupResult) -> None:
                 "note": r.note,
             }
         )
-    st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True)
+    # st.table wraps its cells: the note, the explanation, is read whole (a dataframe cut it)
+    st.table(pd.DataFrame(rows).set_index("mode"))
 
 
 def cost_section(config: LookupConfig, batch: int | None = None) -> None:

@@ -9,27 +9,18 @@ update; once it stops or ends they are plotly charts with hover, zoom and click.
 from __future__ import annotations
 
 import streamlit as st
-import torch
 
-from explorer.train.frames import project
 from explorer.train.runner import RunView, TrainingRun
 from explorer.ui import train_replay
 from explorer.ui.live_chart import live_chart
+from explorer.ui.train_factors import factor_plot
 from explorer.ui.train_session import earlier_runs
 from explorer.view import live_charts, train_figures
-from explorer.view.analysis import align_to, pca_2d
 
-MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
-LIVE_POINTS = 400  # while training: enough to see the genres part, a small message to send
 LIVE_LOSS_POINTS = 300  # points of each loss curve while training
 LIVE_S = 0.35  # the live view redraws progress and charts together, ~2.9 times a second:
 # at least twice a second (the e2e test), and each rerun costs the browser CPU that the
 # training worker shares on a small machine (bench/live_overhead.py)
-
-
-def shown_items(ratings, k: int) -> torch.Tensor:
-    """The k most rated items, the ones the factor plot draws: (k,) indices."""
-    return torch.tensor(sorted(ratings.items_by_popularity[:k]))
 
 
 def progress_text(v: RunView, epochs: int) -> str:
@@ -58,63 +49,6 @@ def _status(v: RunView) -> None:
         st.caption(v.message)  # "Stopping after this step..."
     elif v.status == "finished":
         st.success(f"{v.message} Training took {v.train_seconds:.1f} s.")
-
-
-def _picked() -> None:
-    """A point clicked in the factor plot: the neighbours and the item box follow. A callback
-    runs before the page is drawn, so the ring and the box show the click on this very rerun
-    (read after the chart, they lagged one click behind)."""
-    event = st.session_state.get("tr_item_factors") or {}
-    points = (event.get("selection") or {}).get("points") or []
-    picked = [p["customdata"] for p in points if p.get("customdata") is not None]
-    if picked:  # the neighbours' box and "one prediction" follow the click
-        item = int(picked[0])
-        st.session_state["tr_item"] = st.session_state["tr_item_select"] = item
-        st.session_state["tr_pred_item"] = item
-
-
-def _steady(run: TrainingRun, which: str, coords: torch.Tensor) -> torch.Tensor:
-    """The frame aligned to the last one drawn of this run (same points), so the cloud does
-    not turn or flip between redraws; remembered for the next."""
-    key = (id(run), which, coords.shape)
-    last = st.session_state.get("tr_last_frame")
-    coords = align_to(coords, last[1] if last and last[0] == key else None)
-    st.session_state["tr_last_frame"] = (key, coords)
-    return coords
-
-
-def _factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
-    snap = v.snapshot
-    if snap is None:
-        return
-    r = run.ratings
-    limit = LIVE_POINTS if run.running else MAX_POINTS
-    if which == "items":
-        idx = shown_items(r, limit)
-        if run.running or v.replay is None:
-            coords = _steady(run, "items", pca_2d(snap.item_factors[idx]))
-        else:  # on the replay's basis, so its last frame and this plot are the same picture
-            coords = project(snap.item_factors[idx], v.replay.item_mean, v.replay.item_basis)
-        labels = [r.item_genres[i] for i in idx.tolist()] if r.item_genres else ["item"] * len(idx)
-        names = [r.title(i) for i in idx.tolist()]
-        title = f"Item factors, PCA to 2-D (step {snap.step:,})"
-        if run.running:
-            live_chart(live_charts.factor_spec(coords, labels, names, title), "tr_live_items")
-            return
-        fig = train_figures.factor_figure(
-            coords, labels, names, idx.tolist(), title, st.session_state.get("tr_item")
-        )
-        st.plotly_chart(fig, key="tr_item_factors", on_select=_picked, selection_mode="points")
-        return
-    n = min(limit, r.n_users)
-    coords = _steady(run, "users", pca_2d(snap.user_factors[:n]))
-    names = [f"user {u}" for u in r.user_ids[:n]]
-    title = f"User factors, PCA to 2-D (step {snap.step:,})"
-    if run.running:
-        live_chart(live_charts.factor_spec(coords, ["user"] * n, names, title), "tr_live_users")
-    else:
-        fig = train_figures.factor_figure(coords, ["user"] * n, names, list(range(n)), title)
-        st.plotly_chart(fig, key="tr_user_factors")
 
 
 def _replay(run: TrainingRun, v: RunView, which: str) -> None:
@@ -175,7 +109,7 @@ def draw_charts(run: TrainingRun, v: RunView) -> None:
     which = "users" if st.session_state.get("tr_show_users") else "items"
     left, right = st.columns([3, 2])
     with left:
-        _factor_plot(run, v, which)
+        factor_plot(run, v, which)
     with right:
         if run.running:  # the numbers ride in the charts' titles: fewer elements to redraw
             if v.planted:

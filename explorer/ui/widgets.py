@@ -10,6 +10,7 @@ from explorer.settings import Entry, bounds_text, table
 from explorer.view.links import from_query, to_query
 
 T = TypeVar("T")
+PRESENT_KEY = "present"  # the presenting switch's key in the session and the link
 
 
 def config_key(prefix: str) -> str:
@@ -132,6 +133,8 @@ def keep_config(prefix: str, config: Any, extra: dict[str, str] | None = None) -
     settings), so a link reproduces the view."""
     st.session_state[config_key(prefix)] = config
     query = {**to_query(config), **(extra or {})}
+    if st.session_state.get(PRESENT_KEY):  # the presenting switch (presenting.py) travels too
+        query[PRESENT_KEY] = "1"
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 

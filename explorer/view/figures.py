@@ -13,15 +13,20 @@ import torch
 
 from explorer.view.theme import DIVERGING, FONT, HIGHLIGHT, LOOKUP, PRODUCT, SEQUENTIAL
 
+LEGEND = dict(orientation="h", yanchor="top", y=-0.3, x=0, xanchor="left")  # under the x title
+
 
 def _base_layout(title: str, height: int) -> dict:
     return dict(
         title=dict(text=title, x=0, xanchor="left"),
         height=height,
-        margin=dict(l=50, r=20, t=50, b=40),
+        margin=dict(l=50, r=44, t=50, b=50),
         font=FONT,  # no template: st.plotly_chart applies the app's theme, and a named
         # template is deep-copied on every figure, which the live view cannot afford
-        legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left"),
+        legend=LEGEND,
+        # the tool bar stands down the right edge, in the margin: on a phone a row of tools
+        # across the top covered the titles
+        modebar=dict(orientation="v"),
     )
 
 
@@ -77,8 +82,18 @@ def heatmap_figure(
         min(520, 160 + 26 * z.shape[0]),
         shapes=outlines,
         xaxis=dict(title=x_title, dtick=1 if z.shape[1] <= 30 else None),
-        yaxis=dict(title=y_title, autorange="reversed"),
+        yaxis=dict(title=y_title, autorange="reversed", **_row_ticks(z.shape[0], highlight_rows)),
     )
+
+
+def _row_ticks(rows: int, highlight_rows: Sequence[int]) -> dict:
+    """Tick every row of a short table; of a tall one, every k-th row and every row outlined,
+    so a looked-up row always has its number."""
+    if rows <= 30:
+        return dict(tickvals=list(range(rows)))
+    step = -(-rows // 15)
+    marked = sorted(set(range(0, rows, step)) | {r for r in highlight_rows if 0 <= r < rows})
+    return dict(tickvals=marked)
 
 
 def sweep_figure(

@@ -5,12 +5,14 @@ The live canvases in `live_charts` draw the same data in the same colours and he
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 import torch
 
 from explorer.train.history import thinned_loss
-from explorer.view.figures import as_numpy, figure
+from explorer.view.figures import LEGEND, as_numpy, figure
 from explorer.view.theme import BASELINE, LOOKUP, PRODUCT, label_groups
 
 
@@ -98,8 +100,12 @@ def factor_figure(
     ids: list[int],
     title: str,
     selected: int | None = None,
+    found: Sequence[int] = (),
+    labelled: Sequence[int] = (),
 ) -> go.Figure:
-    """Factors projected to 2-D, coloured by label, names on hover; ids in customdata."""
+    """Factors projected to 2-D, coloured by label, names on hover; ids in customdata.
+    found: ids ringed (a search's matches); labelled: ids whose names are written beside them.
+    One click on a legend entry shows that group alone."""
     xy = as_numpy(coords)
     names_arr, ids_arr = np.asarray(names), np.asarray(ids)
     data = []
@@ -114,6 +120,34 @@ def factor_figure(
                 customdata=ids_arr[m],
                 marker=dict(size=7, color=colour, opacity=0.8),
                 hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+            )
+        )
+    where = {i: k for k, i in enumerate(ids)}
+    rings = [where[i] for i in found if i in where]
+    if rings:
+        data.append(
+            go.Scatter(
+                x=xy[rings, 0],
+                y=xy[rings, 1],
+                mode="markers",
+                name=f"found ({len(rings)})",
+                text=names_arr[rings],
+                marker=dict(size=15, color="rgba(0,0,0,0)", line=dict(color="black", width=2)),
+                hovertemplate="%{text}<extra>found</extra>",
+            )
+        )
+    named = [where[i] for i in labelled if i in where]
+    if named:
+        data.append(
+            go.Scatter(
+                x=xy[named, 0],
+                y=xy[named, 1],
+                mode="text",
+                text=[_short(t) for t in names_arr[named]],
+                textposition="top center",
+                textfont=dict(size=13, color="#31333f"),
+                showlegend=False,
+                hoverinfo="skip",
             )
         )
     if selected is not None and selected in set(ids):
@@ -134,7 +168,13 @@ def factor_figure(
         480,
         xaxis=dict(title="PC 1", zeroline=False),
         yaxis=dict(title="PC 2", zeroline=False),
+        legend={**LEGEND, "itemclick": "toggleothers", "itemdoubleclick": "toggle"},
     )
+
+
+def _short(title: str, most: int = 28) -> str:
+    """A title short enough to sit on a plot."""
+    return title if len(title) <= most else title[: most - 1] + "…"
 
 
 def planted_figure(points: list[tuple[int, float]]) -> go.Figure:

@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import main_block, shot
+from tests.e2e.conftest import main_block, shot, wait_idle
 from tests.e2e.test_train_browser import final_rmse
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +37,7 @@ def _open_replay(page, url: str) -> int:
     expect(page.get_by_text("Replay the run")).to_be_visible(timeout=90_000)
     player = page.locator(".replay").first
     player.scroll_into_view_if_needed()
+    wait_idle(page)  # the page's last rerun done: a drag then reaches the player that stays
     return int(page.locator(".replay-timeline").first.get_attribute("max"))
 
 
@@ -92,3 +93,16 @@ def test_a_link_frame_past_the_run_is_reported_by_name(server, page):
     expect(
         main.get_by_text(re.compile(r"frame=700 in the link: this run has frames 0 to"))
     ).to_be_visible()
+
+
+def test_the_presenting_switch_folds_the_sidebar_and_enlarges_the_type(server, page):
+    page.goto(server + "/train?device=cpu&present=1&epochs=2")
+    expect(page.get_by_test_id("stExpandSidebarButton")).to_be_visible()  # folded away
+    html_px = "() => parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    page.wait_for_function(f"() => ({html_px})() > 16")  # Streamlit's own base is 16 px
+    body_px = page.locator("[data-testid=stMarkdownContainer] p").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert body_px >= 18
+    assert "present=1" in page.url and "epochs=2" in page.url  # every setting in the link
+    shot(page, "presenting")

@@ -13,3 +13,28 @@ def test_factor_figure_has_one_trace_a_label_with_the_ids_as_customdata():
     a, b = fig.data
     assert a.name == "a" and list(a.customdata) == [9, 7, 5] and list(a.text) == ["v", "x", "z"]
     torch.testing.assert_close(torch.tensor(list(b.x)), coords[[1, 3], 0].double())
+
+
+def test_factor_figure_rings_found_titles_labels_the_popular_and_isolates_on_click():
+    coords = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 0.5], [3.0, 2.0]])
+    names = ["Star Wars (1977)", "Toy Story (1995)", "Star Trek (1982)", "Fargo (1996)"]
+    fig = train_figures.factor_figure(
+        coords, ["a", "b", "a", "b"], names, [10, 11, 12, 13], "t", found=[10, 12], labelled=[11]
+    )
+    ring = next(t for t in fig.data if t.name and t.name.startswith("found"))
+    assert list(ring.text) == ["Star Wars (1977)", "Star Trek (1982)"]
+    assert list(ring.x) == [0.0, 2.0] and list(ring.y) == [0.0, 0.5]
+    text = next(t for t in fig.data if t.mode == "text")
+    assert list(text.text) == ["Toy Story (1995)"] and list(text.x) == [1.0]
+    assert fig.layout.legend.itemclick == "toggleothers"  # one click: that group alone
+    assert fig.layout.font.size >= 12  # readable in a room: ticks inherit it
+
+
+def test_a_tall_heatmap_labels_every_looked_up_row():
+    from explorer.view.figures import heatmap_figure
+
+    fig = heatmap_figure(torch.zeros(200, 3), "W", "column", "row", highlight_rows=[7, 133])
+    ticks = set(fig.layout.yaxis.tickvals)
+    assert {7, 133} <= ticks and len(ticks) <= 20
+    short = heatmap_figure(torch.zeros(12, 3), "W", "column", "row")
+    assert list(short.layout.yaxis.tickvals) == list(range(12))  # every row of a short one
