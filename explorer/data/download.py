@@ -9,7 +9,9 @@ import pooch
 import requests
 from tqdm import tqdm
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+from explorer.limits import APP_DATA
+
+DATA_DIR = APP_DATA  # the repository's data/ (git ignores it): never the package's own folder
 ML100K_URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
 ML100K_HASH = "md5:0e33842e24a9c977be4e0107933c0723"  # GroupLens publishes ml-100k.zip.md5
 ML100K_FILE = "ml-100k.zip"

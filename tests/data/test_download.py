@@ -90,3 +90,20 @@ def test_a_server_that_trickles_is_given_up_on_at_the_deadline(tmp_path):
     assert not (tmp_path / "ml-100k.zip").exists()
     server.shutdown()
     server.server_close()
+
+
+def test_downloads_land_in_the_repositorys_ignored_data_folder():
+    # not in explorer/data/, the package: a download there could be committed by mistake
+    # (MovieLens' licence forbids redistributing it)
+    import subprocess
+    from pathlib import Path
+
+    from explorer.data.download import DATA_DIR
+
+    root = Path(__file__).resolve().parents[2]
+    assert root / "data" == DATA_DIR
+    probe = DATA_DIR / "ml-100k" / "u.data"
+    out = subprocess.run(
+        ["git", "check-ignore", "-q", "--no-index", str(probe)], cwd=root, check=False
+    )
+    assert out.returncode == 0  # git ignores it
