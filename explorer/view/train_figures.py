@@ -126,9 +126,9 @@ def factor_figure(
     rings = [where[i] for i in found if i in where]
     if rings:
         data.append(
-            go.Scatter(
-                x=xy[rings, 0],
-                y=xy[rings, 1],
+            _at(
+                xy,
+                rings,
                 mode="markers",
                 name=f"found ({len(rings)})",
                 text=names_arr[rings],
@@ -139,9 +139,9 @@ def factor_figure(
     named = [where[i] for i in labelled if i in where]
     if named:
         data.append(
-            go.Scatter(
-                x=xy[named, 0],
-                y=xy[named, 1],
+            _at(
+                xy,
+                named,
                 mode="text",
                 text=[_short(t) for t in names_arr[named]],
                 textposition="top center",
@@ -153,9 +153,9 @@ def factor_figure(
     if selected is not None and selected in set(ids):
         j = int(np.flatnonzero(ids_arr == selected)[0])
         data.append(
-            go.Scatter(
-                x=[xy[j, 0]],
-                y=[xy[j, 1]],
+            _at(
+                xy,
+                [j],
                 mode="markers",
                 name="selected",
                 marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(color="black", width=2)),
@@ -170,6 +170,11 @@ def factor_figure(
         yaxis=dict(title="PC 2", zeroline=False),
         legend={**LEGEND, "itemclick": "toggleothers", "itemdoubleclick": "toggle"},
     )
+
+
+def _at(xy: np.ndarray, rows: list[int], **kw) -> go.Scatter:
+    """A trace over some of the plot's points (a ring, a label): rows index xy."""
+    return go.Scatter(x=xy[rows, 0], y=xy[rows, 1], **kw)
 
 
 def _short(title: str, most: int = 28) -> str:
