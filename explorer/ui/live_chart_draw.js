@@ -198,9 +198,10 @@ function hover(state, moved) {
 
 
 // One chart: a <canvas> with its hover tip, in `parent`; returns the state draw() takes.
-function mountChart(parent, spec) {
+// extra: more classes for its root ("replay-chart" in the replay).
+function mountChart(parent, spec, extra = "") {
   const root = document.createElement("div");
-  root.className = "live-chart";
+  root.className = `live-chart ${extra}`.trim();
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
   const tip = document.createElement("div");

@@ -29,10 +29,19 @@ function frameText(data, f) {
   return `${data.title} at step ${data.steps[f].toLocaleString("en-US")}, epoch ${data.epochs[f]}${score}`;
 }
 
-function show(st, f) {
+// Frame f, or, with 0 < frac < 1, the points a fraction of the way to frame f + 1: Play
+// moves them smoothly at the screen's rate however few frames a short run kept.
+function show(st, f, frac = 0) {
   const data = st.data;
   st.frame = f;
-  const [xs, ys] = st.frames[f];
+  let [xs, ys] = st.frames[f];
+  let step = data.steps[f];
+  if (frac > 0 && f + 1 < data.n) {
+    const [nx, ny] = st.frames[f + 1];
+    xs = xs.map((x, i) => x + (nx[i] - x) * frac);
+    ys = ys.map((y, i) => y + (ny[i] - y) * frac);
+    step += (data.steps[f + 1] - step) * frac;
+  }
   st.factor.spec = {
     kind: "points",
     title: frameText(data, f),
@@ -53,7 +62,7 @@ function show(st, f) {
   };
   draw(st.factor);
   for (const c of st.curves) {
-    c.spec = { ...c.base, cursor_x: data.steps[f] };
+    c.spec = { ...c.base, cursor_x: step };
     draw(c);
   }
   st.slider.value = String(f);
@@ -77,8 +86,9 @@ function tick(st) {
   if (!st.playing) return;
   const last = st.data.n - 1;
   const per = (st.data.seconds * 1000) / Number(st.speed.value) / Math.max(1, last);
-  const f = Math.min(last, Math.floor((performance.now() - st.t0) / per));
-  if (f !== st.frame) show(st, f);
+  const at = Math.min(last, (performance.now() - st.t0) / per);
+  const f = Math.floor(at);
+  show(st, f, at - f);
   if (f >= last) stop(st, true);
   else requestAnimationFrame(() => tick(st));
 }
@@ -133,9 +143,9 @@ function mount(parentElement, setState, data) {
     "Off: one scale for the whole run, so you see the factors grow.";
   st.zoom.addEventListener("change", () => show(st, st.frame));
   const grid = element("div", "replay-grid", root);
-  st.factor = mountChart(element("div", "replay-main", grid), null);
+  st.factor = mountChart(element("div", "replay-main", grid), null, "replay-chart");
   const side = element("div", "replay-side", grid);
-  st.sides = [mountChart(side, null), mountChart(side, null), mountChart(side, null)];
+  st.sides = [0, 1, 2].map(() => mountChart(side, null, "replay-chart"));
   st.play.addEventListener("click", () => (st.playing ? stop(st, true) : start(st)));
   st.slider.addEventListener("input", () => {
     if (st.playing) stop(st, false);

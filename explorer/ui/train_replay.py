@@ -52,7 +52,6 @@ def _moved() -> None:
     frame = state.get("frame") if hasattr(state, "get") else getattr(state, "frame", None)
     if isinstance(frame, int | float) and not isinstance(frame, bool):
         st.session_state[FRAME_KEY] = int(frame)
-        st.query_params["frame"] = str(int(frame))  # now, too: the page writes it again below
 
 
 def _curves(run: TrainingRun, v: RunView) -> dict:

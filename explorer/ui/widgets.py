@@ -135,8 +135,12 @@ def keep_config(prefix: str, config: Any, extra: dict[str, str] | None = None) -
     query = {**to_query(config), **(extra or {})}
     if st.session_state.get(PRESENT_KEY):  # the presenting switch (presenting.py) travels too
         query[PRESENT_KEY] = "1"
-    if st.query_params.to_dict() != query:
+    written = f"_{prefix}written_query"  # what this session last wrote: a write made in a
+    # rerun that a component's state change started did not always reach the address bar, and
+    # the dict then already held it, so comparing with the dict alone never wrote it again
+    if st.query_params.to_dict() != query or st.session_state.get(written) != query:
         st.query_params.from_dict(query)
+        st.session_state[written] = query
 
 
 def show_error(err: Exception) -> None:
