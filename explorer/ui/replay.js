@@ -71,6 +71,15 @@ function show(st, f, frac = 0) {
   st.drawn += 1;
 }
 
+// The frame in the address bar now, as well as on the server (which writes it into the link
+// on its next rerun): a rerun interrupted by another could leave the address bar behind.
+function reportFrame(st) {
+  st.setState("frame", st.frame);
+  const url = new URL(window.location.href);
+  url.searchParams.set("frame", String(st.frame));
+  window.history.replaceState(window.history.state, "", url);
+}
+
 function stop(st, report) {
   if (st.playing) {
     const seconds = (performance.now() - st.playStart) / 1000;
@@ -79,7 +88,7 @@ function stop(st, report) {
   st.playing = false;
   st.play.textContent = "▶ Play";
   st.root.dataset.playing = "0";
-  if (report) st.setState("frame", st.frame);
+  if (report) reportFrame(st);
 }
 
 function tick(st) {
@@ -151,7 +160,7 @@ function mount(parentElement, setState, data) {
     if (st.playing) stop(st, false);
     show(st, Number(st.slider.value));
   });
-  st.slider.addEventListener("change", () => setState("frame", st.frame));
+  st.slider.addEventListener("change", () => reportFrame(st));
   stop(st, false);
   return st;
 }

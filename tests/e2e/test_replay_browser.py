@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import main_block, shot, wait_idle
+from tests.e2e.conftest import shot, wait_idle
 from tests.e2e.test_train_browser import final_rmse
 
 pytestmark = pytest.mark.e2e
@@ -41,21 +41,17 @@ def _open_replay(page, url: str) -> int:
     return int(page.locator(".replay-timeline").first.get_attribute("max"))
 
 
-def test_drag_and_play_move_the_factor_canvas_and_the_cursor(server, page):
-    last = _open_replay(page, server + LINK)
-    assert last >= 10  # a 3-epoch run keeps a frame every step or two
-    _wait_for(lambda: _frame(page) == last, what="the replay to open on the last frame")
-    at_end = _canvases(page)
-    assert len(at_end) == 4  # the factor plot, loss, RMSE, planted recovery
-    timeline = page.locator(".replay-timeline").first
-    timeline.fill("3")  # drag to frame 3
+def _drag_and_play(page, last: int) -> None:
+    """Drag to frame 3, then Play (at 4x) to the end: the canvases and the link follow."""
+    before = _canvases(page)
+    assert len(before) == 4  # the factor plot, loss, RMSE, planted recovery
+    page.locator(".replay-timeline").first.fill("3")  # drag to frame 3
     _wait_for(lambda: _frame(page) == 3, what="frame 3")
-    early = _canvases(page)
-    assert all(a != b for a, b in zip(at_end, early, strict=True))  # points and cursors moved
+    assert all(a != b for a, b in zip(before, _canvases(page), strict=True))  # all moved
     expect(page.locator(".replay-label").first).to_contain_text("frame 4/")
     _wait_for(lambda: "frame=3" in page.url, what="the link to keep frame 3")
     shot(page, "replay_dragged")
-
+    page.locator(".replay-speed select").first.select_option("4")
     page.locator(".replay-play").first.click()
     player = page.locator(".replay").first
     seen = set()
@@ -68,31 +64,29 @@ def test_drag_and_play_move_the_factor_canvas_and_the_cursor(server, page):
     assert len(seen) >= 3 and min(seen) >= 3  # it played forward from the dragged frame
     assert float(player.get_attribute("data-fps")) > 0  # measured, as bench.live_overhead reads
     _wait_for(lambda: f"frame={last}" in page.url, what=f"frame={last} in the link, not {page.url}")
-    assert _canvases(page)[0] == at_end[0]  # back at the end: the same picture as before
 
 
-def test_a_shared_link_with_train_1_reproduces_the_run_in_a_fresh_browser(server, browser):
+def test_a_shared_link_replays_the_same_run_in_a_fresh_browser_and_drag_and_play_move_it(
+    server, browser
+):
+    """Two fresh contexts (no cookie, no session in common) open a teacher's link with
+    train=1&frame=5: the same RMSE and frame 5, pixel for pixel. The first then drags and
+    plays: the factor canvas and the curves' cursors move, and the link keeps the frame."""
     runs = []
-    for _ in range(2):  # two fresh contexts: no cookie, no session in common
+    for k in range(2):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.set_default_timeout(30_000)
-        _open_replay(page, server + LINK + "&frame=5")
+        last = _open_replay(page, server + LINK + "&frame=5")
+        assert last >= 10  # a 3-epoch run keeps a frame every step or two
         _wait_for(lambda page=page: _frame(page) == 5, what="the link's frame")
-        rmse = final_rmse(page)
         assert re.search(r"frame=5(&|$)", page.url)
-        runs.append((rmse, _canvases(page)[0]))
+        runs.append((final_rmse(page), _canvases(page)[0]))
+        if k == 0:
+            _drag_and_play(page, last)
         context.close()
     assert runs[0][0] == runs[1][0]  # the same seed, the same run: the same RMSE...
     assert runs[0][1] == runs[1][1]  # ...and the same frame 5, pixel for pixel
-
-
-def test_a_link_frame_past_the_run_is_reported_by_name(server, page):
-    _open_replay(page, server + LINK + "&frame=700")
-    main = main_block(page)
-    expect(
-        main.get_by_text(re.compile(r"frame=700 in the link: this run has frames 0 to"))
-    ).to_be_visible()
 
 
 def test_the_presenting_switch_folds_the_sidebar_and_enlarges_the_type(server, page):
