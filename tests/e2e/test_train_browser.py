@@ -108,6 +108,7 @@ def test_a_bad_upload_shows_what_was_wrong_and_keeps_the_model(
     main = main_block(page)
     main.get_by_role("button", name="Train", exact=True).click()
     main.get_by_text("What it learned").wait_for(timeout=60_000)
+    wait_idle(page)  # the finished page's last rerun done: a click then reaches what stays
     main.get_by_text("Data", exact=True).click()
     main.get_by_text("Upload a CSV").click()
     f = tmp_path / "ratings.csv"
