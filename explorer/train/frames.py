@@ -60,10 +60,6 @@ class Replay:
     def __len__(self) -> int:
         return len(self.steps)
 
-    def frame_at(self, step: int) -> int:
-        """The last frame at or before `step`."""
-        return max(0, sum(1 for s in self.steps if s <= step) - 1)
-
 
 SCORED_FRAMES = 40  # frames scored for recovery; the others read it off the line between them
 
