@@ -170,6 +170,16 @@ class TrainConfig:
         widget="checkbox",
         group=ADVANCED,
     )
+    row_updates: bool = setting(
+        True,
+        "AdamW on the touched rows",
+        "Each step updates only the rows its batch used; a row's skipped steps (its decay, its "
+        "momentum's drift) are applied when it is next used, so a step costs the same however "
+        "large the tables. Off: torch's AdamW over every row. DotProduct models with AdamW and "
+        "closed-form gradients.",
+        widget="checkbox",
+        group=ADVANCED,
+    )
 
     def check(self) -> None:
         """Raise ValueError naming the field and a value that works."""

@@ -3,8 +3,10 @@
 For DotProduct and DotProductBias with a dense optimizer the gradient is computed in closed
 form (`fast_step`) into preallocated `.grad` tensors and torch's fused AdamW steps on them,
 instead of building an autograd graph each step: the same maths with about a third of the
-per-step overhead (bench/train_speed.py). SparseAdam's fast path updates only the rows a
-batch touched. `fast_step=False` is autograd, the reference path.
+per-step overhead (bench/train_speed.py). With `row_updates` (the default), AdamW updates only the
+rows a batch touched (`row_adamw`), compiled on the CPU where numba is installed. SparseAdam's
+fast path updates only the rows a batch touched too, without weight decay. `fast_step=False`
+is autograd, the reference path.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from explorer.train.config import TrainConfig
 from explorer.train.fast_step import AdamStep, SparseAdamStep, analytic_grads, analytic_row_grads
 from explorer.train.models import DOT_MODELS, DotProduct
 from explorer.train.optimizers import make_optimizer, make_scheduler, param_groups
+from explorer.train.row_adamw import RowAdamW
 
 
 class Stepper:
@@ -30,6 +33,11 @@ class Stepper:
         # the closed form is the dot product's; CollabNN's MLP steps through autograd
         self.use_fast = config.fast_step and not sparse and config.model in DOT_MODELS
         self.grad_buffer = None
+        self.rows: RowAdamW | None = None
+        if self.use_fast and config.row_updates and config.optimizer == "AdamW":
+            self.rows = RowAdamW(model, config, total_steps)
+            self.optimizer = self.scheduler = None
+            return
         if self.use_fast:  # every .grad is a view of one buffer, zeroed by one call a step
             self.grad_buffer = torch.zeros(sum(p.numel() for p in params), device=device)
             start = 0
@@ -44,10 +52,20 @@ class Stepper:
 
     @property
     def lr(self) -> float:
+        if self.rows is not None:
+            return self.rows.lr
         return self.optimizer.param_groups[0]["lr"]
 
-    def __call__(self, users, items, target) -> torch.Tensor:
-        """One step on a batch; returns the batch MSE as a 0-d tensor."""
+    def settle(self) -> None:
+        """Bring the model's parameters up to date before anyone reads them (row updates
+        keep the weights in their own block; every other path steps the parameters)."""
+        if self.rows is not None:
+            self.rows.settle()
+
+    def __call__(self, users, items, target) -> torch.Tensor | float:
+        """One step on a batch; returns the batch MSE (a 0-d tensor, or a float)."""
+        if self.rows is not None:
+            return self.rows.step(users, items, target)
         if self.sparse_step is not None:
             loss, rows = analytic_row_grads(self.model, users, items, target)
             self.sparse_step(rows)

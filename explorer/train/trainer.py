@@ -22,6 +22,7 @@ from explorer.train.config import TrainConfig
 from explorer.train.events import BatchEvent, EndEvent, EpochEvent, Event, SnapshotEvent
 from explorer.train.frames import FrameKeeper
 from explorer.train.plan import Plan, make_plan, new_model, predict
+from explorer.train.rollback import Rollback
 from explorer.train.step import Stepper
 
 
@@ -57,7 +58,7 @@ class Trainer:
         self.step_in_epoch = 0
         self.global_step = 0
         self.batches: tuple[torch.Tensor, ...] | None = None  # this epoch's data, shuffled
-        self.good: list[torch.Tensor] = []  # the last weights checked finite
+        self.rollback: Rollback | None = None  # the last weights checked finite
         self.epoch_losses: list[float] = []
         self.epoch_seconds = 0.0
         self.status = "ready"  # ready, running, stopped, finished, diverged
@@ -71,13 +72,19 @@ class Trainer:
         """Predictions in chunks, on the model's device; returns (N,) on the CPU."""
         return predict(self.model, users, items)
 
+    def _settle(self) -> None:
+        if self.stepper is not None:
+            self.stepper.settle()
+
     def evaluate(self) -> Metrics:
         """Validation metrics of the current model."""
+        self._settle()
         return metrics(self.predict(self.valid_u, self.valid_i), self.valid_r.cpu())
 
     def frame(self, always: bool = False) -> None:
         """A replay frame, when one is due (or `always`: the start, a stop, the end)."""
         if self.frames is not None and (always or self.frames.due(self.global_step)):
+            self._settle()
             m = self.model
             w_items, w_users = m.item_factors.weight, m.user_factors.weight
             self.frames.add(self.global_step, self.epoch, w_items, w_users)
@@ -85,6 +92,7 @@ class Trainer:
     def snapshot(self) -> SnapshotEvent:
         """CPU copies of the factors and biases, for the live plots (and a replay frame)."""
         self.frame(always=self.status != "running")  # the start's is due; a stop's, the end's
+        self._settle()
         m = self.model
         bias = hasattr(m, "user_bias")
         with torch.no_grad():
@@ -121,8 +129,9 @@ class Trainer:
         torch.set_num_threads(min(self.config.threads, limits.cores()))
         if self.stepper is None:
             self.stepper = Stepper(self.model, self.config, self.total_steps)
+            self.rollback = Rollback(self.params, self.stepper)
         self.status = "running"
-        self.good = [p.detach().clone() for p in self.params]
+        self.rollback.start()
 
     def _epoch_batches(self) -> tuple[torch.Tensor, ...]:
         """This epoch's data in its shuffled order (made once an epoch, kept across a stop):
@@ -154,7 +163,11 @@ class Trainer:
                 yield report
                 pending = []
             if self.global_step % cfg.snapshot_every == 0:
+                end = self._checkpoint()
                 yield self.snapshot()
+                if end is not None:
+                    yield end
+                    return False
             else:
                 self.frame()
             if stopping:
@@ -164,20 +177,28 @@ class Trainer:
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         self.epoch_seconds += time.perf_counter() - started
+        end = self._checkpoint()
+        if end is not None:
+            yield self.snapshot()
+            yield end
+            return False
         return True
+
+    def _checkpoint(self) -> EndEvent | None:
+        """The rollback's check at a snapshot or an epoch's end (rollback.py)."""
+        return None if self.rollback.checkpoint() else self._diverged(self.global_step)
 
     def _report(self, pending: list[torch.Tensor]) -> BatchEvent | EndEvent:
         """The losses of the steps since the last report, in one device-to-host copy; or,
         where a loss or a weight is no longer finite, the rollback and its end event."""
-        losses = torch.stack(pending).tolist()
+        floats = isinstance(pending[0], float)  # the compiled row step returns floats
+        losses = pending if floats else torch.stack(pending).tolist()
         first = self.global_step - len(pending) + 1
         bad = next((k for k, x in enumerate(losses) if not math.isfinite(x)), None)
-        if bad is None and not all(bool(torch.isfinite(p).all()) for p in self.params):
+        if bad is None and not self.rollback.report():
             bad = len(losses) - 1  # the last update made a weight inf or NaN
         if bad is not None:
             return self._diverged(first + bad)
-        for p, g in zip(self.params, self.good, strict=True):
-            g.copy_(p.detach())
         self.epoch_losses.extend(losses)
         steps = list(range(first, self.global_step + 1))
         return BatchEvent(self.epoch + 1, steps, losses, self.stepper.lr)
@@ -202,9 +223,7 @@ class Trainer:
 
     def _diverged(self, step: int) -> EndEvent:
         """Put the weights back to the last ones checked finite; say why and what to try."""
-        with torch.no_grad():
-            for p, g in zip(self.params, self.good, strict=True):
-                p.copy_(g)
+        self.rollback.restore()
         self.status = "diverged"
         return EndEvent(
             "diverged",

@@ -1,5 +1,6 @@
 import math
 import threading
+from dataclasses import replace
 
 import pytest
 import torch
@@ -72,7 +73,8 @@ def test_stop_and_resume_gives_the_uninterrupted_history(tiny):
 
 
 @pytest.mark.parametrize(
-    "kw", [dict(), dict(optimizer="SparseAdam", wd=0.0), dict(optimizer="SGD", lr=0.5)]
+    "kw",
+    [dict(row_updates=False), dict(optimizer="SparseAdam", wd=0.0), dict(optimizer="SGD", lr=0.5)],
 )
 def test_fast_step_matches_autograd_training(tiny, kw):
     _, fast, _ = history(Trainer(tiny, TrainConfig(**SMALL, **kw)))
@@ -89,6 +91,8 @@ def test_fast_step_matches_autograd_training(tiny, kw):
         dict(schedule="constant", lr=5e-3),
         dict(model="DotProduct", y_range=None, lr=1e-2),
         dict(bias_wd=None, lr=1e-2),
+        dict(row_updates=False),
+        dict(model="DotProduct", y_range=None, lr=1e-2, wd=0.1),  # row updates, no bias
     ],
 )
 def test_every_optimizer_and_schedule_trains(tiny, kw):
@@ -120,6 +124,20 @@ def test_divergence_is_caught_named_and_rolled_back(tiny):
     for e in tr.model.embeddings():
         assert torch.isfinite(e.weight).all()
     assert list(tr.run()) == []  # a diverged run does not resume
+
+
+def test_a_row_update_run_that_goes_nan_is_caught_and_rolled_back(tiny):
+    ratings = tiny.ratings.clone()
+    ratings[::40] = float("nan")  # a NaN target makes that batch's loss and gradient NaN
+    tr = Trainer(replace(tiny, ratings=ratings), TrainConfig(**SMALL))
+    assert tr.stepper is None or tr.stepper.rows is not None  # the default path
+    events, losses, _ = history(tr)
+    end = events[-1]
+    assert tr.stepper.rows is not None
+    assert end.status == "diverged" and f"step {end.step}" in end.message
+    assert all(math.isfinite(x) for x in losses)
+    for e in tr.model.embeddings():
+        assert torch.isfinite(e.weight).all()
 
 
 def test_official_split_is_used(ml100k_dir):
