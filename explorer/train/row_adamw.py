@@ -48,8 +48,9 @@ class RowAdamW:
         n, c = self.n_users + itf.shape[0], self.k + int(self.bias)
         self.block = torch.zeros(n, 3, c, device=self.device)  # weights, exp_avg, exp_avg_sq
         self.pack()
-        self.last = torch.zeros(n, dtype=torch.long, device=self.device)  # steps applied
-        self.grad = torch.zeros(n, c, device=self.device)  # sums a batch's repeated rows
+        # per row: the steps applied to it (`last`), and two scratch columns for the kernel
+        self.meta = torch.zeros(n, 3, dtype=torch.long, device=self.device)
+        self.last = self.meta[:, 0]
         self.wd = config.wd
         self.bias_wd = config.wd if config.bias_wd is None else config.bias_wd
         self.rates, self.betas = one_cycle(config.lr, total_steps, config.schedule == "one_cycle")
@@ -60,14 +61,17 @@ class RowAdamW:
         self.good: tuple | None = None
         self.kernel = _kernel() if self.device.type == "cpu" and compiled else None
         if self.kernel is not None:  # numpy views of the same memory: the two paths agree
-            seen = torch.full((n,), -1, dtype=torch.long)
-            touched = torch.empty(n, dtype=torch.long)
-            self.arrays = tuple(
-                a.numpy() for a in (self.block, self.last, self.grad, seen, touched)
-            ) + (self.prefix.numpy(), self.coast.numpy())
+            # a slot per row a batch can touch: no more rows than 2 per rating, nor than exist
+            self.slots = min(n, 2 * config.batch_size)
+            grad = torch.zeros(self.slots, c)
+            touched = torch.empty(self.slots, dtype=torch.long)
+            arrays = (self.block, self.meta, grad, touched, self.prefix, self.coast)
+            self.arrays = tuple(a.numpy() for a in arrays)
             y = model.y_range or (0.0, 1.0)
             self.constants = (self.k, self.bias, model.y_range is not None, *map(float, y))
             self.constants += (float(self.wd), float(self.bias_wd))
+        else:
+            self.grad = torch.zeros(n, c, device=self.device)  # sums a batch's repeated rows
 
     @property
     def lr(self) -> float:
@@ -138,6 +142,8 @@ class RowAdamW:
     def step(self, users: torch.Tensor, items: torch.Tensor, target: torch.Tensor):
         """One AdamW step on a batch; returns the batch MSE (a float, or a 0-d tensor)."""
         if self.kernel is not None:
+            if 2 * len(target) > self.slots < len(self.block):
+                raise ValueError(f"A batch of {len(target)} is larger than the run's batch size.")
             loss = self.kernel.step(
                 *self.arrays,
                 self.rates[self.t],

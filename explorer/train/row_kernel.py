@@ -25,8 +25,9 @@ FAST = dict(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "c
 
 
 @njit(**FAST)
-def _catch_up(block, last, prefix, coast, r, t, k, wd, bias_wd):
-    s = last[r]
+def _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd):
+    """Apply the steps since the row's last one, where its gradient was zero."""
+    s = meta[r, 0]
     if s == t:
         return
     d0 = prefix[t, 0] - prefix[s, 0]
@@ -47,16 +48,17 @@ def _catch_up(block, last, prefix, coast, r, t, k, wd, bias_wd):
     for c in range(w.shape[0]):
         m[c] *= f_m
         v[c] *= f_v
-    last[r] = t
+    meta[r, 0] = t
 
 
 @njit(**FAST)
-def _adamw(block, grad, r, lr, beta1, t, k, wd, bias_wd):
+def _adamw(block, g, r, lr, beta1, t, k, wd, bias_wd):
+    """torch's AdamW update of row r with its gradient g (then zeroed)."""
     step = np.float32(lr / (1.0 - beta1 ** (t + 1)))
     sb = np.float32(math.sqrt(1.0 - BETA2 ** (t + 1)))
     keep_w, keep_b = np.float32(1.0 - lr * wd), np.float32(1.0 - lr * bias_wd)
     a1, a2 = np.float32(1.0 - beta1), np.float32(1.0 - BETA2)
-    w, m, v, g = block[r, 0], block[r, 1], block[r, 2], grad[r]
+    w, m, v = block[r, 0], block[r, 1], block[r, 2]
     b2, eps, n = np.float32(BETA2), np.float32(EPS), w.shape[0]
     for c in range(n):
         m[c] += a1 * (g[c] - m[c])
@@ -68,26 +70,47 @@ def _adamw(block, grad, r, lr, beta1, t, k, wd, bias_wd):
         w[c] = w[c] * keep_b - step * m[c] / (np.sqrt(v[c]) / sb + eps)
 
 
+@njit(**FAST)
+def _prefetch(block, meta, users, items):
+    """Load the cache lines of the batch's rows in one tight loop of independent reads, so
+    that the memory fetches overlap (a large table's rows are each a cache miss), before the
+    row loops below, whose reads would each wait for the last."""
+    acc = np.float32(0.0)
+    n = block.shape[2]
+    for j in range(users.shape[0]):
+        for r in (users[j], items[j]):
+            acc += np.float32(meta[r, 0])
+            for q in range(3):
+                for c in range(0, n, 16):
+                    acc += block[r, q, c]
+    return acc
+
+
 STEP = (
-    "float64(float32[:, :, ::1], int64[::1], float32[:, ::1], int64[::1], int64[::1], "
+    "float64(float32[:, :, ::1], int64[:, ::1], float32[:, ::1], int64[::1], "
     "float64[:, ::1], float64[::1], float64, float64, int64, int64[:], int64[:], float32[:], "
     "int64, boolean, boolean, float64, float64, float64, float64)"
 )
 
 
 @njit(STEP, **FAST)  # a signature: compiled (or loaded from numba's cache) at import
-def step(block, last, grad, seen, touched, prefix, coast, lr, beta1, t, users, items, target,
+def step(block, meta, grad, touched, prefix, coast, lr, beta1, t, users, items, target,
          k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
     """One AdamW step on the batch (users, items, target): items already offset by n_users.
-    Updates block, last in place; grad and seen are scratch; returns the batch MSE."""
+
+    block (rows, 3, C): weights and moments; meta (rows, 3): each row's last step, the step
+    that last saw it and its slot in this step; grad (slots, C), zeros, and touched (slots,)
+    are scratch. Returns the batch MSE."""
+    _prefetch(block, meta, users, items)
     nt = 0
     for j in range(users.shape[0]):
         for r in (users[j], items[j]):
-            if seen[r] != t:
-                seen[r] = t
+            if meta[r, 1] != t + 1:  # first seen in this step: give it a slot
+                meta[r, 1] = t + 1
+                meta[r, 2] = nt
                 touched[nt] = r
                 nt += 1
-                _catch_up(block, last, prefix, coast, r, t, k, wd, bias_wd)
+                _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd)
     b = users.shape[0]
     scale = np.float32(2.0 / b)
     span = np.float32(high - low)
@@ -107,7 +130,7 @@ def step(block, last, grad, seen, touched, prefix, coast, lr, beta1, t, users, i
             err = z - target[j]
             dz = err * scale
         loss += err * err
-        gu, gi = grad[users[j]], grad[items[j]]
+        gu, gi = grad[meta[users[j], 2]], grad[meta[items[j], 2]]
         for c in range(k):
             gu[c] += dz * wi[c]
             gi[c] += dz * wu[c]
@@ -116,6 +139,6 @@ def step(block, last, grad, seen, touched, prefix, coast, lr, beta1, t, users, i
             gi[k] += dz
     for q in range(nt):
         r = touched[q]
-        _adamw(block, grad, r, lr, beta1, t, k, wd, bias_wd)
-        last[r] = t + 1
+        _adamw(block, grad[q], r, lr, beta1, t, k, wd, bias_wd)
+        meta[r, 0] = t + 1
     return loss / b
