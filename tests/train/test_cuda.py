@@ -14,11 +14,20 @@ from explorer.train.trainer import Trainer
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
 
 
-@pytest.mark.parametrize("optimizer", ["AdamW", "SparseAdam"])
-def test_a_few_steps_on_cuda_train_finite_and_falling(tiny, optimizer):
+@pytest.mark.parametrize(
+    "optimizer,rows", [("AdamW", True), ("AdamW", False), ("SparseAdam", False)]
+)
+def test_a_few_steps_on_cuda_train_finite_and_falling(tiny, optimizer, rows):
     wd = 0.1 if optimizer == "AdamW" else 0.0
     config = TrainConfig(
-        device="cuda", epochs=4, batch_size=64, n_factors=8, optimizer=optimizer, wd=wd, bias_wd=0.0
+        device="cuda",
+        epochs=4,
+        batch_size=64,
+        n_factors=8,
+        optimizer=optimizer,
+        wd=wd,
+        bias_wd=0.0,
+        row_updates=rows,
     )
     tr = Trainer(tiny, config)
     events = list(tr.run())
