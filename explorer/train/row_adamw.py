@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 from explorer.train.models import DotProduct
@@ -34,6 +35,10 @@ def _kernel():
     except ImportError:
         return None
     return row_kernel
+
+
+def _starts(start: int, n: int, batch: int) -> range:
+    return range(start, start + n * batch, batch)
 
 
 class RowAdamW:
@@ -67,6 +72,8 @@ class RowAdamW:
             touched = torch.empty(self.slots, dtype=torch.long)
             arrays = (self.block, self.meta, grad, touched, self.prefix, self.coast)
             self.arrays = tuple(a.numpy() for a in arrays)
+            self.arrays += (np.array(self.rates), np.array(self.betas))
+            self.epoch: tuple | None = None  # (the epoch's tensors, their arrays)
             y = model.y_range or (0.0, 1.0)
             self.constants = (self.k, self.bias, model.y_range is not None, *map(float, y))
             self.constants += (float(self.wd), float(self.bias_wd))
@@ -142,21 +149,24 @@ class RowAdamW:
     def step(self, users: torch.Tensor, items: torch.Tensor, target: torch.Tensor):
         """One AdamW step on a batch; returns the batch MSE (a float, or a 0-d tensor)."""
         if self.kernel is not None:
-            if 2 * len(target) > self.slots < len(self.block):
-                raise ValueError(f"A batch of {len(target)} is larger than the run's batch size.")
-            loss = self.kernel.step(
-                *self.arrays,
-                self.rates[self.t],
-                self.betas[self.t],
-                self.t,
-                users.numpy(),
-                items.numpy() + self.n_users,
-                target.numpy(),
-                *self.constants,
-            )
-            self.t += 1
-            return loss
+            return self.steps((users, items, target), 0, 1, len(target))[0]
         return self._torch_step(torch.cat([users, items + self.n_users]), target)
+
+    def steps(self, data: tuple, start: int, n: int, batch: int) -> list:
+        """n steps on consecutive batches of `batch` ratings of data = (users, items, target)
+        from index `start`: the compiled loop runs them in one call. Returns their MSEs."""
+        if self.kernel is None:
+            return [self.step(*(x[a : a + batch] for x in data)) for a in _starts(start, n, batch)]
+        if 2 * batch > self.slots < len(self.block):
+            raise ValueError(f"A batch of {batch} is larger than the run's batch size.")
+        if self.epoch is None or self.epoch[0] is not data:  # once an epoch: numpy views
+            users, items, target = data
+            self.epoch = (data, (users.numpy(), items.numpy() + self.n_users, target.numpy()))
+        losses = np.empty(n)
+        args = (*self.arrays, self.t, *self.epoch[1], start, batch, losses, *self.constants)
+        self.kernel.steps(*args)
+        self.t += n
+        return losses.tolist()
 
     def _torch_step(self, rows: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """The same step in torch ops, on any device: `rows` holds users, then items."""

@@ -86,21 +86,10 @@ def _prefetch(block, meta, users, items):
     return acc
 
 
-STEP = (
-    "float64(float32[:, :, ::1], int64[:, ::1], float32[:, ::1], int64[::1], "
-    "float64[:, ::1], float64[::1], float64, float64, int64, int64[:], int64[:], float32[:], "
-    "int64, boolean, boolean, float64, float64, float64, float64)"
-)
-
-
-@njit(STEP, **FAST)  # a signature: compiled (or loaded from numba's cache) at import
-def step(block, meta, grad, touched, prefix, coast, lr, beta1, t, users, items, target,
-         k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
-    """One AdamW step on the batch (users, items, target): items already offset by n_users.
-
-    block (rows, 3, C): weights and moments; meta (rows, 3): each row's last step, the step
-    that last saw it and its slot in this step; grad (slots, C), zeros, and touched (slots,)
-    are scratch. Returns the batch MSE."""
+@njit(**FAST)
+def _step(block, meta, grad, touched, prefix, coast, lr, beta1, t, users, items, target,
+          k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
+    """One AdamW step on the batch (users, items, target); returns the batch MSE."""
     _prefetch(block, meta, users, items)
     nt = 0
     for j in range(users.shape[0]):
@@ -142,3 +131,30 @@ def step(block, meta, grad, touched, prefix, coast, lr, beta1, t, users, items, 
         _adamw(block, grad[q], r, lr, beta1, t, k, wd, bias_wd)
         meta[r, 0] = t + 1
     return loss / b
+
+
+STEPS = (
+    "void(float32[:, :, ::1], int64[:, ::1], float32[:, ::1], int64[::1], float64[:, ::1], "
+    "float64[::1], float64[::1], float64[::1], int64, int64[::1], int64[::1], float32[::1], "
+    "int64, int64, float64[::1], int64, boolean, boolean, float64, float64, float64, float64)"
+)
+
+
+@njit(STEPS, **FAST)  # a signature: compiled (or loaded from numba's cache) at import
+def steps(block, meta, grad, touched, prefix, coast, rates, betas, t0, users, items, target,
+          start, batch, losses, k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
+    """len(losses) steps from step t0, on consecutive batches of `batch` ratings of (users,
+    items, target) from index `start` (items already offset by n_users); each batch's MSE
+    into losses.
+
+    block (rows, 3, C): weights and moments; meta (rows, 3): each row's last step, the step
+    that last saw it and its slot in this step; grad (slots, C), zeros, and touched (slots,)
+    are scratch."""
+    end = users.shape[0]
+    for q in range(losses.shape[0]):
+        a = start + q * batch
+        b = min(a + batch, end)
+        t = t0 + q
+        losses[q] = _step(block, meta, grad, touched, prefix, coast, rates[t], betas[t], t,
+                          users[a:b], items[a:b], target[a:b], k, has_bias, use_range, low,
+                          high, wd, bias_wd)  # fmt: skip

@@ -62,6 +62,15 @@ class Stepper:
         if self.rows is not None:
             self.rows.settle()
 
+    def steps(self, data: tuple, start: int, n: int, batch: int) -> list:
+        """n steps on consecutive batches of `batch` ratings of data = (users, items, target)
+        from index `start`; returns their losses (0-d tensors, or floats)."""
+        if self.rows is not None:
+            return self.rows.steps(data, start, n, batch)
+        return [
+            self(*(x[a : a + batch] for x in data)) for a in range(start, start + n * batch, batch)
+        ]
+
     def __call__(self, users, items, target) -> torch.Tensor | float:
         """One step on a batch; returns the batch MSE (a 0-d tensor, or a float)."""
         if self.rows is not None:
