@@ -19,7 +19,9 @@ them; settling changes nothing in the block, so when and how often it runs chang
 
 from __future__ import annotations
 
+import importlib
 import math
+import warnings
 
 import numpy as np
 import torch
@@ -27,14 +29,20 @@ import torch
 from explorer.train.models import DotProduct
 from explorer.train.schedule import BETA2, EPS, coast_table, one_cycle, prefix_table
 
+_LOADED: list = []  # [the kernel module, or None once it failed]
+
 
 def _kernel():
-    """The compiled step (row_kernel), or None where numba is not installed."""
-    try:
-        from explorer.train import row_kernel
-    except ImportError:
-        return None
-    return row_kernel
+    """The compiled step (row_kernel), or None where numba is missing or cannot build it:
+    then the torch ops do the same maths, only slower. Tried once a process."""
+    if not _LOADED:
+        try:
+            row_kernel = importlib.import_module("explorer.train.row_kernel")
+        except Exception as e:  # ImportError, or numba's own error on an unusual machine
+            warnings.warn(f"No compiled row step ({e}): torch ops instead.", stacklevel=2)
+            row_kernel = None
+        _LOADED.append(row_kernel)
+    return _LOADED[0]
 
 
 def _starts(start: int, n: int, batch: int) -> range:
@@ -70,7 +78,8 @@ class RowAdamW:
             self.slots = min(n, 2 * config.batch_size)
             grad = torch.zeros(self.slots, c)
             touched = torch.empty(self.slots, dtype=torch.long)
-            arrays = (self.block, self.meta, grad, touched, self.prefix, self.coast)
+            decay = torch.ones(self.slots, 2)
+            arrays = (self.block, self.meta, grad, decay, touched, self.prefix, self.coast)
             self.arrays = tuple(a.numpy() for a in arrays)
             self.arrays += (np.array(self.rates), np.array(self.betas))
             self.epoch: tuple | None = None  # (the epoch's tensors, their arrays)

@@ -25,44 +25,46 @@ FAST = dict(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "c
 
 
 @njit(**FAST)
-def _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd):
-    """Apply the steps since the row's last one, where its gradient was zero."""
+def _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd, decay):
+    """Apply to row r's weights the steps since its last one, where its gradient was zero;
+    leave in decay what they multiply its moments by (the AdamW pass applies it)."""
     s = meta[r, 0]
     if s == t:
+        decay[0] = decay[1] = 1.0
         return
     d0 = prefix[t, 0] - prefix[s, 0]
     d1 = prefix[t, 1] - prefix[s, 1]
     d2 = prefix[t, 2] - prefix[s, 2]
-    d3 = prefix[t, 3] - prefix[s, 3]
+    decay[0] = math.exp(d2)
+    decay[1] = math.exp(prefix[t, 3] - prefix[s, 3])
     move = np.float32(coast[s] - math.exp(d2) * coast[t])
     sb = np.float32(math.sqrt(1.0 - BETA2 ** max(s, 1)))
     f_w = np.float32(math.exp(d0)) if wd != 0.0 else np.float32(1.0)
     f_b = np.float32(math.exp(d1)) if bias_wd != 0.0 else np.float32(1.0)
-    f_m, f_v = np.float32(math.exp(d2)), np.float32(math.exp(d3))
     w, m, v = block[r, 0], block[r, 1], block[r, 2]
     eps = np.float32(EPS)
     for c in range(k):
         w[c] = (w[c] - m[c] * move / (np.sqrt(v[c]) / sb + eps)) * f_w
     for c in range(k, w.shape[0]):
         w[c] = (w[c] - m[c] * move / (np.sqrt(v[c]) / sb + eps)) * f_b
-    for c in range(w.shape[0]):
-        m[c] *= f_m
-        v[c] *= f_v
     meta[r, 0] = t
 
 
 @njit(**FAST)
-def _adamw(block, g, r, lr, beta1, t, k, wd, bias_wd):
-    """torch's AdamW update of row r with its gradient g (then zeroed)."""
+def _adamw(block, g, r, lr, beta1, t, k, wd, bias_wd, decay):
+    """torch's AdamW update of row r with its gradient g (then zeroed), its moments first
+    multiplied by the skipped steps' decay."""
     step = np.float32(lr / (1.0 - beta1 ** (t + 1)))
     sb = np.float32(math.sqrt(1.0 - BETA2 ** (t + 1)))
     keep_w, keep_b = np.float32(1.0 - lr * wd), np.float32(1.0 - lr * bias_wd)
     a1, a2 = np.float32(1.0 - beta1), np.float32(1.0 - BETA2)
     w, m, v = block[r, 0], block[r, 1], block[r, 2]
     b2, eps, n = np.float32(BETA2), np.float32(EPS), w.shape[0]
+    f_m, f_v = decay[0], decay[1] * b2
     for c in range(n):
-        m[c] += a1 * (g[c] - m[c])
-        v[c] = v[c] * b2 + a2 * g[c] * g[c]
+        mc = m[c] * f_m
+        m[c] = mc + a1 * (g[c] - mc)
+        v[c] = v[c] * f_v + a2 * g[c] * g[c]
         g[c] = 0.0
     for c in range(k):
         w[c] = w[c] * keep_w - step * m[c] / (np.sqrt(v[c]) / sb + eps)
@@ -87,7 +89,7 @@ def _prefetch(block, meta, users, items):
 
 
 @njit(**FAST)
-def _step(block, meta, grad, touched, prefix, coast, lr, beta1, t, users, items, target,
+def _step(block, meta, grad, decay, touched, prefix, coast, lr, beta1, t, users, items, target,
           k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
     """One AdamW step on the batch (users, items, target); returns the batch MSE."""
     _prefetch(block, meta, users, items)
@@ -99,7 +101,7 @@ def _step(block, meta, grad, touched, prefix, coast, lr, beta1, t, users, items,
                 meta[r, 2] = nt
                 touched[nt] = r
                 nt += 1
-                _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd)
+                _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd, decay[nt - 1])
     b = users.shape[0]
     scale = np.float32(2.0 / b)
     span = np.float32(high - low)
@@ -128,33 +130,34 @@ def _step(block, meta, grad, touched, prefix, coast, lr, beta1, t, users, items,
             gi[k] += dz
     for q in range(nt):
         r = touched[q]
-        _adamw(block, grad[q], r, lr, beta1, t, k, wd, bias_wd)
+        _adamw(block, grad[q], r, lr, beta1, t, k, wd, bias_wd, decay[q])
         meta[r, 0] = t + 1
     return loss / b
 
 
 STEPS = (
-    "void(float32[:, :, ::1], int64[:, ::1], float32[:, ::1], int64[::1], float64[:, ::1], "
+    "void(float32[:, :, ::1], int64[:, ::1], float32[:, ::1], float32[:, ::1], int64[::1], "
+    "float64[:, ::1], "
     "float64[::1], float64[::1], float64[::1], int64, int64[::1], int64[::1], float32[::1], "
     "int64, int64, float64[::1], int64, boolean, boolean, float64, float64, float64, float64)"
 )
 
 
 @njit(STEPS, **FAST)  # a signature: compiled (or loaded from numba's cache) at import
-def steps(block, meta, grad, touched, prefix, coast, rates, betas, t0, users, items, target,
+def steps(block, meta, grad, decay, touched, prefix, coast, rates, betas, t0, users, items, target,
           start, batch, losses, k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
     """len(losses) steps from step t0, on consecutive batches of `batch` ratings of (users,
     items, target) from index `start` (items already offset by n_users); each batch's MSE
     into losses.
 
     block (rows, 3, C): weights and moments; meta (rows, 3): each row's last step, the step
-    that last saw it and its slot in this step; grad (slots, C), zeros, and touched (slots,)
-    are scratch."""
+    that last saw it and its slot in this step; grad (slots, C), zeros, decay (slots, 2) and
+    touched (slots,) are scratch."""
     end = users.shape[0]
     for q in range(losses.shape[0]):
         a = start + q * batch
         b = min(a + batch, end)
         t = t0 + q
-        losses[q] = _step(block, meta, grad, touched, prefix, coast, rates[t], betas[t], t,
+        losses[q] = _step(block, meta, grad, decay, touched, prefix, coast, rates[t], betas[t], t,
                           users[a:b], items[a:b], target[a:b], k, has_bias, use_range, low,
                           high, wd, bias_wd)  # fmt: skip

@@ -40,7 +40,7 @@ def context():
     # torch._dynamo: the first optimizer made in a process imports it (1.6 s here), so the
     # server imports it once and every worker forked from it starts without that wait; the
     # same for the compiled row step (numba loads it from its cache, or compiles it once)
-    preload = ["torch", "torch._dynamo", "explorer.train.worker", "explorer.train.row_kernel"]
+    preload = ["torch", "torch._dynamo", "explorer.train.worker", "explorer.train.warm"]
     ctx.set_forkserver_preload(preload)
     return ctx
 

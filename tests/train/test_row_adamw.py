@@ -5,10 +5,13 @@ decay must be exact, its momentum's drift close to AdamW's, and the result must 
 on when the weights were read.
 """
 
+import sys
+
 import pytest
 import torch
 from torch.testing import assert_close
 
+from explorer.train import row_adamw as module
 from explorer.train.config import TrainConfig
 from explorer.train.models import make_model
 from explorer.train.optimizers import make_optimizer, make_scheduler, param_groups
@@ -141,3 +144,15 @@ def test_a_rollback_restores_the_state_and_the_weights():
     assert rows.t == 5
     for e, k in zip(model.embeddings(), kept, strict=True):
         assert torch.equal(e.weight, k)
+
+
+def test_without_the_compiled_step_the_torch_ops_train(monkeypatch):
+    monkeypatch.setattr(module, "_LOADED", [])
+    monkeypatch.setitem(sys.modules, "explorer.train.row_kernel", None)  # import fails
+    with pytest.warns(UserWarning, match="No compiled row step"):
+        assert module._kernel() is None
+    model = make_model("DotProductBias", 6, 7, 3, (0.0, 5.5), seed=1)
+    rows = RowAdamW(model, TrainConfig(), 10)
+    assert rows.kernel is None
+    losses = rows.steps(batches(6, 7, 1, 40)[0], 0, 4, 10)
+    assert len(losses) == 4 and all(torch.isfinite(x) for x in losses)
