@@ -9,7 +9,7 @@ from bench.browser import streamlit_server, training_workers
 from tests.e2e.conftest import ROOT, main_block
 
 pytestmark = pytest.mark.e2e
-LONG = "/train?epochs=1000&batch_size=16&device=cpu"  # minutes: it only ends if made to
+LONG = "/train?epochs=1000&batch_size=4&device=cpu"  # minutes: it only ends if made to
 # any epoch: the first one can be over (about a second) before the page's first redraw
 TRAINING = re.compile(r"epoch \d+/1000")
 
