@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from explorer.train.models import DotProduct
-from explorer.train.schedule import BETA2, EPS, coast_table, one_cycle, prefix_table
+from explorer.train.schedule import BETA2, EPS, bias2_table, coast_table, one_cycle, prefix_table
 
 _LOADED: list = []  # [the kernel module, or None once it failed]
 
@@ -70,6 +70,7 @@ class RowAdamW:
         table = prefix_table(self.rates, self.betas, (self.wd, self.bias_wd))
         self.prefix = table.to(self.device)
         self.coast = coast_table(self.rates, self.betas).to(self.device)
+        self.bias2 = bias2_table(total_steps).to(self.device)
         self.t = 0  # steps taken
         self.good: tuple | None = None
         self.kernel = _kernel() if self.device.type == "cpu" and compiled else None
@@ -80,6 +81,7 @@ class RowAdamW:
             touched = torch.empty(self.slots, dtype=torch.long)
             decay = torch.ones(self.slots, 2)
             arrays = (self.block, self.meta, grad, decay, touched, self.prefix, self.coast)
+            arrays += (self.bias2,)
             self.arrays = tuple(a.numpy() for a in arrays)
             self.arrays += (np.array(self.rates), np.array(self.betas))
             self.epoch: tuple | None = None  # (the epoch's tensors, their arrays)
@@ -111,9 +113,9 @@ class RowAdamW:
         t, k = self.t, self.k
         d = self.prefix[t] - self.prefix.index_select(0, since)
         r = self.coast.index_select(0, since) - d[:, 2].exp() * self.coast[t]
-        bias2 = 1 - BETA2 ** since.clamp(min=1).double()
+        bias2 = self.bias2.index_select(0, since).float().unsqueeze(1)
         m, v = moments[:, 0], moments[:, 1]
-        denom = v.sqrt().div_(bias2.sqrt().float().unsqueeze(1)).add_(EPS)
+        denom = v.sqrt().div_(bias2).add_(EPS)
         w.addcdiv_(m * r.float().unsqueeze(1), denom, value=-1.0)
         f = d.exp_().float()
         if self.wd:

@@ -25,7 +25,7 @@ FAST = dict(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "c
 
 
 @njit(**FAST)
-def _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd, decay):
+def _catch_up(block, meta, prefix, coast, bias2, r, t, k, wd, bias_wd, decay):
     """Apply to row r's weights the steps since its last one, where its gradient was zero;
     leave in decay what they multiply its moments by (the AdamW pass applies it)."""
     s = meta[r, 0]
@@ -34,11 +34,11 @@ def _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd, decay):
         return
     d0 = prefix[t, 0] - prefix[s, 0]
     d1 = prefix[t, 1] - prefix[s, 1]
-    d2 = prefix[t, 2] - prefix[s, 2]
-    decay[0] = math.exp(d2)
+    f_m = math.exp(prefix[t, 2] - prefix[s, 2])
+    decay[0] = f_m
     decay[1] = math.exp(prefix[t, 3] - prefix[s, 3])
-    move = np.float32(coast[s] - math.exp(d2) * coast[t])
-    sb = np.float32(math.sqrt(1.0 - BETA2 ** max(s, 1)))
+    move = np.float32(coast[s] - f_m * coast[t])
+    sb = np.float32(bias2[s])
     f_w = np.float32(math.exp(d0)) if wd != 0.0 else np.float32(1.0)
     f_b = np.float32(math.exp(d1)) if bias_wd != 0.0 else np.float32(1.0)
     w, m, v = block[r, 0], block[r, 1], block[r, 2]
@@ -51,13 +51,11 @@ def _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd, decay):
 
 
 @njit(**FAST)
-def _adamw(block, g, r, lr, beta1, t, k, wd, bias_wd, decay):
+def _adamw(block, g, r, k, step, sb, keep_w, keep_b, a1, decay):
     """torch's AdamW update of row r with its gradient g (then zeroed), its moments first
-    multiplied by the skipped steps' decay."""
-    step = np.float32(lr / (1.0 - beta1 ** (t + 1)))
-    sb = np.float32(math.sqrt(1.0 - BETA2 ** (t + 1)))
-    keep_w, keep_b = np.float32(1.0 - lr * wd), np.float32(1.0 - lr * bias_wd)
-    a1, a2 = np.float32(1.0 - beta1), np.float32(1.0 - BETA2)
+    multiplied by the skipped steps' decay; step, sb, keep_w, keep_b, a1: the step's own
+    constants (lr / bias correction 1, sqrt(bias correction 2), 1 - lr wd, 1 - beta1)."""
+    a2 = np.float32(1.0 - BETA2)
     w, m, v = block[r, 0], block[r, 1], block[r, 2]
     b2, eps, n = np.float32(BETA2), np.float32(EPS), w.shape[0]
     f_m, f_v = decay[0], decay[1] * b2
@@ -89,8 +87,8 @@ def _prefetch(block, meta, users, items):
 
 
 @njit(**FAST)
-def _step(block, meta, grad, decay, touched, prefix, coast, lr, beta1, t, users, items, target,
-          k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
+def _step(block, meta, grad, decay, touched, prefix, coast, bias2, lr, beta1, t, users,
+          items, target, k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
     """One AdamW step on the batch (users, items, target); returns the batch MSE."""
     _prefetch(block, meta, users, items)
     nt = 0
@@ -101,7 +99,7 @@ def _step(block, meta, grad, decay, touched, prefix, coast, lr, beta1, t, users,
                 meta[r, 2] = nt
                 touched[nt] = r
                 nt += 1
-                _catch_up(block, meta, prefix, coast, r, t, k, wd, bias_wd, decay[nt - 1])
+                _catch_up(block, meta, prefix, coast, bias2, r, t, k, wd, bias_wd, decay[nt - 1])
     b = users.shape[0]
     scale = np.float32(2.0 / b)
     span = np.float32(high - low)
@@ -128,24 +126,29 @@ def _step(block, meta, grad, decay, touched, prefix, coast, lr, beta1, t, users,
         if has_bias:
             gu[k] += dz
             gi[k] += dz
+    step = np.float32(lr / (1.0 - beta1 ** (t + 1)))  # the step's constants, once
+    sb = np.float32(bias2[t + 1])
+    keep_w, keep_b = np.float32(1.0 - lr * wd), np.float32(1.0 - lr * bias_wd)
+    a1 = np.float32(1.0 - beta1)
     for q in range(nt):
         r = touched[q]
-        _adamw(block, grad[q], r, lr, beta1, t, k, wd, bias_wd, decay[q])
+        _adamw(block, grad[q], r, k, step, sb, keep_w, keep_b, a1, decay[q])
         meta[r, 0] = t + 1
     return loss / b
 
 
 STEPS = (
     "void(float32[:, :, ::1], int64[:, ::1], float32[:, ::1], float32[:, ::1], int64[::1], "
-    "float64[:, ::1], "
-    "float64[::1], float64[::1], float64[::1], int64, int64[::1], int64[::1], float32[::1], "
-    "int64, int64, float64[::1], int64, boolean, boolean, float64, float64, float64, float64)"
+    "float64[:, ::1], float64[::1], float64[::1], float64[::1], float64[::1], int64, "
+    "int64[::1], int64[::1], float32[::1], int64, int64, float64[::1], "
+    "int64, boolean, boolean, float64, float64, float64, float64)"
 )
 
 
 @njit(STEPS, **FAST)  # a signature: compiled (or loaded from numba's cache) at import
-def steps(block, meta, grad, decay, touched, prefix, coast, rates, betas, t0, users, items, target,
-          start, batch, losses, k, has_bias, use_range, low, high, wd, bias_wd):  # fmt: skip
+def steps(block, meta, grad, decay, touched, prefix, coast, bias2, rates, betas, t0, users,
+          items, target, start, batch, losses, k, has_bias, use_range, low, high, wd,
+          bias_wd):  # fmt: skip
     """len(losses) steps from step t0, on consecutive batches of `batch` ratings of (users,
     items, target) from index `start` (items already offset by n_users); each batch's MSE
     into losses.
@@ -158,6 +161,6 @@ def steps(block, meta, grad, decay, touched, prefix, coast, rates, betas, t0, us
         a = start + q * batch
         b = min(a + batch, end)
         t = t0 + q
-        losses[q] = _step(block, meta, grad, decay, touched, prefix, coast, rates[t], betas[t], t,
-                          users[a:b], items[a:b], target[a:b], k, has_bias, use_range, low,
-                          high, wd, bias_wd)  # fmt: skip
+        losses[q] = _step(block, meta, grad, decay, touched, prefix, coast, bias2, rates[t],
+                          betas[t], t, users[a:b], items[a:b], target[a:b], k, has_bias,
+                          use_range, low, high, wd, bias_wd)  # fmt: skip

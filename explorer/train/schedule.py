@@ -58,6 +58,13 @@ def prefix_table(rates: list, betas: list, wds: tuple[float, ...]) -> torch.Tens
     return torch.cat([torch.zeros(1, steps.shape[1], dtype=torch.float64), steps.cumsum(0)])
 
 
+def bias2_table(total_steps: int) -> torch.Tensor:
+    """(total_steps + 2,) float64: sqrt(1 - beta2 ** max(t, 1)), the square root of Adam's
+    second-moment bias correction after t steps (t = 0 read as 1: its moment is still 0)."""
+    t = torch.arange(total_steps + 2, dtype=torch.float64).clamp(min=1)
+    return (1 - BETA2**t).sqrt()
+
+
 def coast_table(rates: list, betas: list) -> torch.Tensor:
     """(total_steps + 1,) float64: F[s] = sum over j >= s of lr_j / (1 - beta1_j ** (j + 1))
     times the product of beta1_i for i = s .. j, and F[total_steps] = 0.
