@@ -17,6 +17,7 @@ from explorer.train.baselines import Baselines, baselines
 from explorer.train.config import TrainConfig, make_split
 from explorer.train.devices import resolve_device
 from explorer.train.models import DotProduct, make_model
+from explorer.train.row_adamw import uses_row_updates
 
 EVAL_CHUNK = 1_000_000  # validation rows scored at once, to bound memory on 10M sets
 
@@ -33,24 +34,32 @@ class Plan:
     total_steps: int
 
 
-def run_bytes(n_ratings: int, n_train: int, n_rows: int, n_factors: int) -> int:
+def run_bytes(n_ratings: int, n_train: int, n_rows: int, n_factors: int, steps: int = 0) -> int:
     """Memory a worker needs for a run: its copy of the data (users and items as int64,
-    ratings as float32), the training rows and one epoch's shuffled copy with its order, and
-    the tables (n_users + n_items rows of n_factors + 1) four times over: the weights, their
-    gradients and AdamW's two moments, plus two snapshots on the way to the page."""
+    ratings as float32), the training rows and one epoch's shuffled copy with its order, the
+    tables (n_users + n_items rows of n_factors + 1) nine times over: the weights, AdamW's two
+    moments and the gradients (or, for row updates, the packed block of the three), the
+    rollback's copy, two snapshots on the way to the page; and, for row updates, 128 bytes a
+    step for the schedule's tables (`steps`, 0 otherwise)."""
     data = 20 * n_ratings + (20 + 28) * n_train
-    return data + 6 * 4 * n_rows * (n_factors + 1)
+    return data + 9 * 4 * n_rows * (n_factors + 1) + 48 * n_rows + 128 * steps
 
 
-def check_budget(ratings: Ratings, config: TrainConfig, n_train: int) -> None:
+def check_budget(ratings: Ratings, config: TrainConfig, n_train: int, steps: int) -> None:
     """ValueError with the numbers and the fix when the server cannot afford the run."""
-    need = run_bytes(len(ratings), n_train, ratings.n_users + ratings.n_items, config.n_factors)
+    n_rows = ratings.n_users + ratings.n_items
+    schedule = steps if uses_row_updates(config) else 0
+    need = run_bytes(len(ratings), n_train, n_rows, config.n_factors, schedule)
     if need > limits.max_run_bytes():
+        steps_part, steps_fix = "", ""
+        if 128 * schedule > need / 4:
+            steps_part = f", and the schedule of AdamW on the touched rows for {steps:,} steps"
+            steps_fix = ", a larger batch size, fewer epochs, or AdamW on the touched rows off"
         raise ValueError(
             f"This run would need about {need / 2**20:,.0f} MB ({len(ratings):,} ratings, "
-            f"{ratings.n_users + ratings.n_items:,} users and items of {config.n_factors} "
-            f"factors); this server gives a run at most {limits.max_run_bytes() / 2**20:,.0f} "
-            "MB (EXPLORER_MAX_RUN_MB). Use fewer factors or a smaller data set."
+            f"{n_rows:,} users and items of {config.n_factors} factors{steps_part}); this "
+            f"server gives a run at most {limits.max_run_bytes() / 2**20:,.0f} MB "
+            f"(EXPLORER_MAX_RUN_MB). Use fewer factors or a smaller data set{steps_fix}."
         )
     work = n_train * config.epochs
     if work > limits.max_run_ratings():
@@ -68,10 +77,10 @@ def make_plan(ratings: Ratings, config: TrainConfig, split: Split | None = None)
     config.check()
     device = resolve_device(config.device)
     split = split or make_split(ratings, config)
-    check_budget(ratings, config, len(split.train))
+    steps = max(1, math.ceil(len(split.train) / config.batch_size))
+    check_budget(ratings, config, len(split.train), steps * config.epochs)
     u, i, r = ratings.users, ratings.items, ratings.ratings
     base = baselines(u, i, r, split.train, split.valid, ratings.n_users, ratings.n_items)
-    steps = max(1, math.ceil(len(split.train) / config.batch_size))
     return Plan(config, split, base, device.type, steps, steps * config.epochs)
 
 

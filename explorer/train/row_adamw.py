@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 import torch
 
-from explorer.train.models import DotProduct
+from explorer.train.models import DOT_MODELS, DotProduct
 from explorer.train.schedule import BETA2, EPS, bias2_table, coast_table, one_cycle, prefix_table
 
 _LOADED: list = []  # [the kernel module, or None once it failed]
@@ -43,6 +43,17 @@ def _kernel():
             row_kernel = None
         _LOADED.append(row_kernel)
     return _LOADED[0]
+
+
+def uses_row_updates(config) -> bool:
+    """Whether a run's steps go through RowAdamW: AdamW, closed-form gradients, a DotProduct
+    model and the setting on (CollabNN's layers, and every other optimizer, step densely)."""
+    return (
+        config.row_updates
+        and config.fast_step
+        and config.optimizer == "AdamW"
+        and config.model in DOT_MODELS
+    )
 
 
 def _starts(start: int, n: int, batch: int) -> range:
@@ -83,7 +94,7 @@ class RowAdamW:
             arrays = (self.block, self.meta, grad, decay, touched, self.prefix, self.coast)
             arrays += (self.bias2,)
             self.arrays = tuple(a.numpy() for a in arrays)
-            self.arrays += (np.array(self.rates), np.array(self.betas))
+            self.arrays += (self.rates, self.betas)  # float64 arrays already
             self.epoch: tuple | None = None  # (the epoch's tensors, their arrays)
             y = model.y_range or (0.0, 1.0)
             self.constants = (self.k, self.bias, model.y_range is not None, *map(float, y))
@@ -94,7 +105,7 @@ class RowAdamW:
     @property
     def lr(self) -> float:
         """The rate of the next step (of the last one, after the run's end)."""
-        return self.rates[min(self.t, len(self.rates) - 1)]
+        return float(self.rates[min(self.t, len(self.rates) - 1)])
 
     def pack(self) -> None:
         """Copy the model's weights into the block (at the start)."""

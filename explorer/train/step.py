@@ -19,7 +19,7 @@ from explorer.train.config import TrainConfig
 from explorer.train.fast_step import AdamStep, SparseAdamStep, analytic_grads, analytic_row_grads
 from explorer.train.models import DOT_MODELS, DotProduct
 from explorer.train.optimizers import make_optimizer, make_scheduler, param_groups
-from explorer.train.row_adamw import RowAdamW
+from explorer.train.row_adamw import RowAdamW, uses_row_updates
 
 
 class Stepper:
@@ -34,7 +34,7 @@ class Stepper:
         self.use_fast = config.fast_step and not sparse and config.model in DOT_MODELS
         self.grad_buffer = None
         self.rows: RowAdamW | None = None
-        if self.use_fast and config.row_updates and config.optimizer == "AdamW":
+        if uses_row_updates(config):
             self.rows = RowAdamW(model, config, total_steps)
             self.optimizer = self.scheduler = None
             return

@@ -26,13 +26,17 @@ def test_the_table_is_one_cycle_step_by_step(total):
         opt.step()
         sched.step()
     got_rates, got_betas = one_cycle(6e-3, total)
-    assert_close(torch.tensor(got_rates), torch.tensor(rates), rtol=1e-12, atol=0)
-    assert_close(torch.tensor(got_betas), torch.tensor(betas), rtol=1e-12, atol=0)
+    assert_close(
+        torch.tensor(got_rates), torch.tensor(rates, dtype=torch.float64), rtol=1e-12, atol=0
+    )
+    assert_close(
+        torch.tensor(got_betas), torch.tensor(betas, dtype=torch.float64), rtol=1e-12, atol=0
+    )
 
 
 def test_a_constant_schedule_and_a_single_step_take_the_peak_rate():
-    assert one_cycle(1e-2, 5, one_cycle=False) == ([1e-2] * 5, [0.9] * 5)
-    assert one_cycle(1e-2, 1) == ([1e-2], [0.9])
+    for rates, betas, n in (one_cycle(1e-2, 5, one_cycle=False) + (5,), one_cycle(1e-2, 1) + (1,)):
+        assert rates.tolist() == [1e-2] * n and betas.tolist() == [0.9] * n
 
 
 def test_prefix_rows_give_the_products_of_the_steps_between():
@@ -46,13 +50,19 @@ def test_prefix_rows_give_the_products_of_the_steps_between():
     assert_close(f[3], torch.tensor(0.99 ** (t - s), dtype=f.dtype))
 
 
-def test_the_coast_table_is_the_sum_it_stands_for():
-    rates, betas = one_cycle(5e-3, 25)
+@pytest.mark.parametrize("total", [1, 2, 25, 100])
+def test_the_coast_table_is_the_sum_it_stands_for(total):
+    rates, betas = one_cycle(5e-3, total)
     coast = coast_table(rates, betas)
-    s, t = 3, 19
-    direct = sum(
-        rates[j] / (1 - betas[j] ** (j + 1)) * math.prod(betas[s : j + 1]) for j in range(s, t)
-    )
+    assert len(coast) == total + 1 and coast[-1] == 0.0
+
+    def direct(s, t):
+        return sum(
+            rates[j] / (1 - betas[j] ** (j + 1)) * math.prod(betas[s : j + 1]) for j in range(s, t)
+        )
+
+    for s in range(total + 1):  # the table's own definition, from every step to the end
+        assert_close(coast[s], torch.tensor(direct(s, total), dtype=torch.float64))
+    s, t = total // 4, total - total // 3  # and the closed form of a row's skipped steps
     closed = coast[s] - math.prod(betas[s:t]) * coast[t]
-    assert_close(closed, torch.tensor(direct, dtype=torch.float64))
-    assert coast[-1] == 0.0
+    assert_close(closed, torch.tensor(direct(s, t), dtype=torch.float64))

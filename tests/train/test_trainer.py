@@ -180,6 +180,13 @@ def test_a_run_past_the_servers_budget_is_refused_with_its_numbers(tiny, monkeyp
     monkeypatch.setenv("EXPLORER_MAX_RUN_MB", "1")
     with pytest.raises(ValueError, match="EXPLORER_MAX_RUN_MB"):
         Trainer(tiny, TrainConfig(device="cpu", epochs=1, n_factors=1000))
+    # row updates keep a table of the schedule: 128 bytes a step, counted and named
+    monkeypatch.setenv("EXPLORER_MAX_RUN_RATINGS", "100000000")
+    monkeypatch.setenv("EXPLORER_MAX_RUN_MB", "64")
+    long = dict(device="cpu", epochs=500, batch_size=1, n_factors=4)
+    with pytest.raises(ValueError, match="for 1,200,000 steps.*a larger batch size"):
+        Trainer(tiny, TrainConfig(**long))
+    Trainer(tiny, TrainConfig(**long, row_updates=False))  # the dense step keeps no table
 
 
 def test_the_memory_estimate_covers_a_real_run():
