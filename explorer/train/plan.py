@@ -47,6 +47,14 @@ def run_bytes(n_ratings: int, n_train: int, n_rows: int, n_factors: int, steps: 
 
 def check_budget(ratings: Ratings, config: TrainConfig, n_train: int, steps: int) -> None:
     """ValueError with the numbers and the fix when the server cannot afford the run."""
+    work = n_train * config.epochs
+    if work > limits.max_run_ratings():
+        raise ValueError(
+            f"This run would train on {n_train:,} ratings x {config.epochs:,} epochs = "
+            f"{work:,} rating steps (about {work / 5e5 / 60:,.0f} minutes at 500,000 a "
+            f"second); this server allows {limits.max_run_ratings():,} a run "
+            "(EXPLORER_MAX_RUN_RATINGS). Use fewer epochs or a smaller data set."
+        )
     n_rows = ratings.n_users + ratings.n_items
     schedule = steps if uses_row_updates(config) else 0
     need = run_bytes(len(ratings), n_train, n_rows, config.n_factors, schedule)
@@ -60,14 +68,6 @@ def check_budget(ratings: Ratings, config: TrainConfig, n_train: int, steps: int
             f"{n_rows:,} users and items of {config.n_factors} factors{steps_part}); this "
             f"server gives a run at most {limits.max_run_bytes() / 2**20:,.0f} MB "
             f"(EXPLORER_MAX_RUN_MB). Use fewer factors or a smaller data set{steps_fix}."
-        )
-    work = n_train * config.epochs
-    if work > limits.max_run_ratings():
-        raise ValueError(
-            f"This run would train on {n_train:,} ratings x {config.epochs:,} epochs = "
-            f"{work:,} rating steps (about {work / 5e5 / 60:,.0f} minutes at 500,000 a "
-            f"second); this server allows {limits.max_run_ratings():,} a run "
-            "(EXPLORER_MAX_RUN_RATINGS). Use fewer epochs or a smaller data set."
         )
 
 
