@@ -176,7 +176,7 @@ class TrainConfig:
         "Each step updates only the rows its batch used; a row's skipped steps (its decay, its "
         "momentum's drift) are applied when it is next used, so a step costs the same however "
         "large the tables. Off: torch's AdamW over every row. DotProduct models with AdamW and "
-        "closed-form gradients.",
+        "closed-form gradients, on cpu and cuda.",
         widget="checkbox",
         group=ADVANCED,
     )

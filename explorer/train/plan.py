@@ -45,7 +45,9 @@ def run_bytes(n_ratings: int, n_train: int, n_rows: int, n_factors: int, steps: 
     return data + 9 * 4 * n_rows * (n_factors + 1) + 48 * n_rows + 128 * steps
 
 
-def check_budget(ratings: Ratings, config: TrainConfig, n_train: int, steps: int) -> None:
+def check_budget(
+    ratings: Ratings, config: TrainConfig, n_train: int, steps: int, device: str = "cpu"
+) -> None:
     """ValueError with the numbers and the fix when the server cannot afford the run."""
     work = n_train * config.epochs
     if work > limits.max_run_ratings():
@@ -56,7 +58,7 @@ def check_budget(ratings: Ratings, config: TrainConfig, n_train: int, steps: int
             "(EXPLORER_MAX_RUN_RATINGS). Use fewer epochs or a smaller data set."
         )
     n_rows = ratings.n_users + ratings.n_items
-    schedule = steps if uses_row_updates(config) else 0
+    schedule = steps if uses_row_updates(config, device) else 0
     need = run_bytes(len(ratings), n_train, n_rows, config.n_factors, schedule)
     if need > limits.max_run_bytes():
         steps_part, steps_fix = "", ""
@@ -78,7 +80,7 @@ def make_plan(ratings: Ratings, config: TrainConfig, split: Split | None = None)
     device = resolve_device(config.device)
     split = split or make_split(ratings, config)
     steps = max(1, math.ceil(len(split.train) / config.batch_size))
-    check_budget(ratings, config, len(split.train), steps * config.epochs)
+    check_budget(ratings, config, len(split.train), steps * config.epochs, device.type)
     u, i, r = ratings.users, ratings.items, ratings.ratings
     base = baselines(u, i, r, split.train, split.valid, ratings.n_users, ratings.n_items)
     return Plan(config, split, base, device.type, steps, steps * config.epochs)

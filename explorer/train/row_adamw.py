@@ -45,11 +45,13 @@ def _kernel():
     return _LOADED[0]
 
 
-def uses_row_updates(config) -> bool:
+def uses_row_updates(config, device: str) -> bool:
     """Whether a run's steps go through RowAdamW: AdamW, closed-form gradients, a DotProduct
-    model and the setting on (CollabNN's layers, and every other optimizer, step densely)."""
+    model and the setting on (CollabNN's layers, and every other optimizer, step densely);
+    not on Apple's mps, which has no float64 for the schedule's tables."""
     return (
         config.row_updates
+        and device != "mps"
         and config.fast_step
         and config.optimizer == "AdamW"
         and config.model in DOT_MODELS

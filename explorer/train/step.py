@@ -34,7 +34,7 @@ class Stepper:
         self.use_fast = config.fast_step and not sparse and config.model in DOT_MODELS
         self.grad_buffer = None
         self.rows: RowAdamW | None = None
-        if uses_row_updates(config):
+        if uses_row_updates(config, device.type):
             self.rows = RowAdamW(model, config, total_steps)
             self.optimizer = self.scheduler = None
             return
