@@ -23,14 +23,14 @@ them; settling changes nothing in the block, so when and how often it runs chang
 from __future__ import annotations
 
 import importlib
-import math
 import warnings
 
 import numpy as np
 import torch
 
+from explorer.train import row_torch
 from explorer.train.models import DOT_MODELS, DotProduct
-from explorer.train.schedule import BETA2, EPS, bias2_table, coast_table, one_cycle, prefix_table
+from explorer.train.schedule import bias2_table, coast_table, one_cycle, prefix_table
 
 _LOADED: list = []  # [the kernel module, or None once it failed]
 
@@ -123,30 +123,13 @@ class RowAdamW:
                 w[:nu, k] = m.user_bias.weight[:, 0]
                 w[nu:, k] = m.item_bias.weight[:, 0]
 
-    def _catch_up(self, w: torch.Tensor, moments: torch.Tensor, since: torch.Tensor):
-        """Apply, in place, the steps from `since` (per row) to now, where the rows' gradient
-        was zero: the momentum's moves, then the decay of weights and moments."""
-        t, k = self.t, self.k
-        d = self.prefix[t] - self.prefix.index_select(0, since)
-        r = self.coast.index_select(0, since) - d[:, 2].exp() * self.coast[t]
-        bias2 = self.bias2.index_select(0, since).float().unsqueeze(1)
-        m, v = moments[:, 0], moments[:, 1]
-        denom = v.sqrt().div_(bias2).add_(EPS)
-        w.addcdiv_(m * r.float().unsqueeze(1), denom, value=-1.0)
-        f = d.exp_().float()
-        if self.wd:
-            w[:, :k].mul_(f[:, 0:1])
-        if self.bias and self.bias_wd:
-            w[:, k:].mul_(f[:, 1:2])
-        moments.mul_(f[:, 2:4].unsqueeze(-1))
-
     def settle(self) -> None:
         """Write every row's weights, decayed up to now, into the model's parameters."""
         m, k, nu = self.model, self.k, self.n_users
         with torch.no_grad():
             x = self.block.clone()
             w = x[:, 0]
-            self._catch_up(w, x[:, 1:], self.last)
+            row_torch.catch_up(self, w, x[:, 1:], self.last)
             m.user_factors.weight.copy_(w[:nu, :k])
             m.item_factors.weight.copy_(w[nu:, :k])
             if self.bias:
@@ -177,7 +160,7 @@ class RowAdamW:
         """One AdamW step on a batch; returns the batch MSE (a float, or a 0-d tensor)."""
         if self.kernel is not None:
             return self.steps((users, items, target), 0, 1, len(target))[0]
-        return self._torch_step(torch.cat([users, items + self.n_users]), target)
+        return row_torch.step(self, torch.cat([users, items + self.n_users]), target)
 
     def steps(self, data: tuple, start: int, n: int, batch: int) -> list:
         """n steps on consecutive batches of `batch` ratings of data = (users, items, target)
@@ -196,57 +179,3 @@ class RowAdamW:
         self.kernel.steps(*args)
         self.t += n
         return losses.tolist()
-
-    def _torch_step(self, rows: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """The same step in torch ops, on any device: `rows` holds users, then items."""
-        t, k, b = self.t, self.k, len(target)
-        with torch.no_grad():
-            x = self.block.index_select(0, rows)  # (2B, 3, C): a copy of the batch's rows
-            w, mv = x[:, 0], x[:, 1:]
-            self._catch_up(w, mv, self.last.index_select(0, rows))
-            dz, err = self._forward(w[:b], w[b:], target)
-            g = torch.empty_like(w)  # d(MSE)/d(row): each side's factors times dz
-            torch.mul(w[b:, :k], dz, out=g[:b, :k])
-            torch.mul(w[:b, :k], dz, out=g[b:, :k])
-            if self.bias:
-                g[:, k].view(2, b).copy_(dz.view(1, b))
-            self.grad.index_add_(0, rows, g)  # a row in the batch twice gets both terms
-            g = self.grad.index_select(0, rows)
-            self.grad.index_fill_(0, rows, 0.0)
-            self._adamw(w, x[:, 1], x[:, 2], g)
-            self.block.index_copy_(0, rows, x)  # repeated rows carry the same values
-            self.last.index_fill_(0, rows, t + 1)
-            self.t += 1
-            return (err * err).mean()
-
-    def _forward(self, eu: torch.Tensor, ei: torch.Tensor, target: torch.Tensor):
-        """d(MSE)/d(score) per rating (B, 1) and the errors (B,)."""
-        k, y_range = self.k, self.model.y_range
-        z = torch.linalg.vecdot(eu[:, :k], ei[:, :k])
-        if self.bias:
-            z += eu[:, k]
-            z += ei[:, k]
-        scale = 2.0 / len(target)
-        if y_range is None:
-            err = z.sub_(target)
-            return (err * scale).unsqueeze(1), err
-        low, high = y_range
-        s = torch.sigmoid(z)
-        err = (s * (high - low)).sub_(target).add_(low)
-        dz = (s - s * s).mul_(err).mul_(scale * (high - low))
-        return dz.unsqueeze(1), err
-
-    def _adamw(self, w, m, v, g) -> None:
-        """torch's AdamW update (decoupled decay, bias-corrected moments) on gathered rows."""
-        t, k = self.t, self.k
-        lr, beta1 = self.rates[t], self.betas[t]
-        m.lerp_(g, 1 - beta1)
-        v.mul_(BETA2).addcmul_(g, g, value=1 - BETA2)
-        if self.wd:
-            w[:, :k].mul_(1 - lr * self.wd)
-        if self.bias and self.bias_wd:
-            w[:, k:].mul_(1 - lr * self.bias_wd)
-        bias1 = 1 - beta1 ** (t + 1)
-        bias2 = 1 - BETA2 ** (t + 1)
-        denom = v.sqrt().div_(math.sqrt(bias2)).add_(EPS)
-        w.addcdiv_(m, denom, value=-lr / bias1)
