@@ -88,6 +88,7 @@ class RowAdamW:
         self.coast = coast_table(self.rates, self.betas).to(self.device)
         self.bias2 = bias2_table(total_steps).to(self.device)
         self.t = 0  # steps taken
+        self.settled_at = -1  # the step the model's parameters were last written at
         self.good: tuple | None = None
         self.kernel = _kernel() if self.device.type == "cpu" and compiled else None
         if self.kernel is not None:  # numpy views of the same memory: the two paths agree
@@ -124,7 +125,11 @@ class RowAdamW:
                 w[nu:, k] = m.item_bias.weight[:, 0]
 
     def settle(self) -> None:
-        """Write every row's weights, decayed up to now, into the model's parameters."""
+        """Write every row's weights, decayed up to now, into the model's parameters (once
+        a step: a snapshot and its replay frame both ask)."""
+        if self.settled_at == self.t:
+            return
+        self.settled_at = self.t
         m, k, nu = self.model, self.k, self.n_users
         with torch.no_grad():
             x = self.block.clone()
@@ -154,6 +159,7 @@ class RowAdamW:
         self.block.copy_(self.good[0])
         self.last.copy_(self.good[1])
         self.t = self.good[2]
+        self.settled_at = -1
         self.settle()
 
     def step(self, users: torch.Tensor, items: torch.Tensor, target: torch.Tensor):
