@@ -26,17 +26,21 @@ def _forward_dz(model: DotProduct, users, items, target):
         if hasattr(model, "user_bias"):  # (n, 1) tables, read as flat vectors
             z += model.user_bias.weight.view(-1).index_select(0, users)
             z += model.item_bias.weight.view(-1).index_select(0, items)
-        scale = 2.0 / len(target)  # d(mean of squares)/d(error)
-        if model.y_range is None:
-            err = z.sub_(target)
-            dz = err * scale  # (B,)
-        else:
-            low, high = model.y_range
-            s = torch.sigmoid(z)
-            err = (s * (high - low)).sub_(target).add_(low)
-            # chain rule through sigmoid_range: s (1 - s) (high - low)
-            dz = (s - s * s).mul_(err).mul_(scale * (high - low))
-        return eu, ei, dz.unsqueeze(1), err
+        dz, err = score_grad(z, target, model.y_range)
+        return eu, ei, dz, err
+
+
+def score_grad(z: torch.Tensor, target: torch.Tensor, y_range) -> tuple:
+    """From the batch's raw scores z (B,), overwritten: d(MSE)/d(score) (B, 1), the errors (B,)."""
+    scale = 2.0 / len(target)  # d(mean of squares)/d(error)
+    if y_range is None:
+        err = z.sub_(target)
+        return (err * scale).unsqueeze(1), err
+    low, high = y_range
+    s = torch.sigmoid(z)
+    err = (s * (high - low)).sub_(target).add_(low)
+    # chain rule through sigmoid_range: s (1 - s) (high - low)
+    return (s - s * s).mul_(err).mul_(scale * (high - low)).unsqueeze(1), err
 
 
 def analytic_grads(

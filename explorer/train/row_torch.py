@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from explorer.train.fast_step import score_grad
 from explorer.train.schedule import BETA2, EPS
 
 if TYPE_CHECKING:
@@ -58,20 +59,12 @@ def step(opt: RowAdamW, rows: torch.Tensor, target: torch.Tensor) -> torch.Tenso
 
 def _forward(opt: RowAdamW, eu: torch.Tensor, ei: torch.Tensor, target: torch.Tensor):
     """d(MSE)/d(score) per rating (B, 1) and the errors (B,)."""
-    k, y_range = opt.k, opt.model.y_range
+    k = opt.k
     z = torch.linalg.vecdot(eu[:, :k], ei[:, :k])
     if opt.bias:
         z += eu[:, k]
         z += ei[:, k]
-    scale = 2.0 / len(target)
-    if y_range is None:
-        err = z.sub_(target)
-        return (err * scale).unsqueeze(1), err
-    low, high = y_range
-    s = torch.sigmoid(z)
-    err = (s * (high - low)).sub_(target).add_(low)
-    dz = (s - s * s).mul_(err).mul_(scale * (high - low))
-    return dz.unsqueeze(1), err
+    return score_grad(z, target, opt.model.y_range)
 
 
 def _adamw(opt: RowAdamW, w, m, v, g) -> None:
