@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import torch
 
+from explorer.train.schedule import BETA1, BETA2, BETAS, DIV, EPS, FINAL_DIV, pct_start
+
 OPTIMIZERS = ("AdamW", "Adam", "SGD", "SparseAdam")
 SCHEDULES = ("one_cycle", "constant")
 
@@ -31,15 +33,15 @@ def make_optimizer(config, params: list[dict], device: torch.device) -> torch.op
     fused = device.type in ("cpu", "cuda")
     if config.optimizer == "AdamW":
         return torch.optim.AdamW(
-            params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=config.wd, fused=fused
+            params, lr=config.lr, betas=(BETA1, BETA2), eps=EPS, weight_decay=config.wd, fused=fused
         )
     if config.optimizer == "Adam":
         return torch.optim.Adam(
-            params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=config.wd, fused=fused
+            params, lr=config.lr, betas=(BETA1, BETA2), eps=EPS, weight_decay=config.wd, fused=fused
         )
     if config.optimizer == "SGD":
         return torch.optim.SGD(params, lr=config.lr, momentum=0.9, weight_decay=config.wd)
-    return torch.optim.SparseAdam(params, lr=config.lr, betas=(0.9, 0.99), eps=1e-5)
+    return torch.optim.SparseAdam(params, lr=config.lr, betas=(BETA1, BETA2), eps=EPS)
 
 
 def make_scheduler(
@@ -57,8 +59,10 @@ def make_scheduler(
         optimizer,
         max_lr=config.lr,
         total_steps=total_steps,
-        pct_start=max(0.25, 1.5 / total_steps),
-        div_factor=25.0,
-        final_div_factor=1e5,
+        pct_start=pct_start(total_steps),
+        div_factor=DIV,
+        final_div_factor=FINAL_DIV,
+        max_momentum=BETAS[0],
+        base_momentum=BETAS[1],
         cycle_momentum=config.optimizer != "SGD",
     )

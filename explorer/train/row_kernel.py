@@ -18,7 +18,8 @@ import math
 import numpy as np
 from numba import njit
 
-BETA2, EPS = 0.99, 1e-5
+from explorer.train.schedule import BETA2, EPS  # numba reads them as constants
+
 # error_model="numpy": no zero-division branch per division, so the row loops vectorise; the
 # fast-math flags allow reordering sums but keep NaN and inf (the trainer's checks need them)
 FAST = dict(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "contract", "arcp"})

@@ -78,6 +78,6 @@ def _adamw(opt: RowAdamW, w, m, v, g) -> None:
     if opt.bias and opt.bias_wd:
         w[:, k:].mul_(1 - lr * opt.bias_wd)
     bias1 = 1 - beta1 ** (t + 1)
-    bias2 = 1 - BETA2 ** (t + 1)
+    bias2 = 1 - BETA2 ** (t + 1)  # on the host: opt.bias2 lives on the device
     denom = v.sqrt().div_(math.sqrt(bias2)).add_(EPS)
     w.addcdiv_(m, denom, value=-lr / bias1)

@@ -13,9 +13,15 @@ import math
 import numpy as np
 import torch
 
-BETA2 = 0.99  # fastai's betas (0.9, 0.99) and eps
-EPS = 1e-5
+BETA1, BETA2, EPS = 0.9, 0.99, 1e-5  # fastai's Adam betas and eps
 BETAS = (0.95, 0.85)  # OneCycleLR's max and base momentum: beta1 cycles between them
+DIV, FINAL_DIV = 25.0, 1e5  # one-cycle starts at lr / DIV and ends at lr / DIV / FINAL_DIV
+
+
+def pct_start(total_steps: int) -> float:
+    """The warm-up's share: a quarter, as fastai's, but at least 1.5 steps (OneCycleLR needs
+    its warm-up to end after step 0 and before the last step)."""
+    return max(0.25, 1.5 / total_steps)
 
 
 def _anneal(start: float, end: float, pct: np.ndarray) -> np.ndarray:
@@ -27,10 +33,9 @@ def one_cycle(lr: float, total_steps: int, one_cycle: bool = True) -> tuple:
     """(rates, beta1s): float64 arrays, one of each per step, as `optimizers.make_scheduler`
     sets them."""
     if not one_cycle or total_steps < 2:
-        return np.full(total_steps, float(lr)), np.full(total_steps, 0.9)
-    pct_start = max(0.25, 1.5 / total_steps)
-    first, last = lr / 25.0, lr / 25.0 / 1e5
-    end1, end2 = float(pct_start * total_steps) - 1, total_steps - 1
+        return np.full(total_steps, float(lr)), np.full(total_steps, BETA1)
+    first, last = lr / DIV, lr / DIV / FINAL_DIV
+    end1, end2 = float(pct_start(total_steps) * total_steps) - 1, total_steps - 1
     step = np.arange(total_steps, dtype=np.float64)
     up = step <= end1
     pct = np.where(up, step / end1, (step - end1) / (end2 - end1))
