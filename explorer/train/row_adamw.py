@@ -101,6 +101,7 @@ class RowAdamW:
             arrays += (self.bias2,)
             self.arrays = tuple(a.numpy() for a in arrays)
             self.arrays += (self.rates, self.betas)  # float64 arrays already
+            self.settled = torch.empty(n, c)  # settle()'s weights
             self.epoch: tuple | None = None  # (the epoch's tensors, their arrays)
             y = model.y_range or (0.0, 1.0)
             self.constants = (self.k, self.bias, model.y_range is not None, *map(float, y))
@@ -132,9 +133,14 @@ class RowAdamW:
         self.settled_at = self.t
         m, k, nu = self.model, self.k, self.n_users
         with torch.no_grad():
-            x = self.block.clone()
-            w = x[:, 0]
-            row_torch.catch_up(self, w, x[:, 1:], self.last)
+            if self.kernel is not None:  # one pass over the block, into a buffer
+                w, a = self.settled, self.arrays
+                wd = self.constants[-2:]
+                self.kernel.settle(*a[:2], *a[5:8], self.t, k, *wd, w.numpy())
+            else:
+                x = self.block.clone()
+                w = x[:, 0]
+                row_torch.catch_up(self, w, x[:, 1:], self.last)
             m.user_factors.weight.copy_(w[:nu, :k])
             m.item_factors.weight.copy_(w[nu:, :k])
             if self.bias:
@@ -143,6 +149,8 @@ class RowAdamW:
 
     def finite(self) -> bool:
         """Whether every weight and moment in the block is finite."""
+        if self.kernel is not None:
+            return self.kernel.finite(self.arrays[0])
         return bool(torch.isfinite(self.block).all())
 
     def save_good(self) -> None:

@@ -26,28 +26,38 @@ FAST = dict(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "c
 
 
 @njit(**FAST)
-def _catch_up(block, meta, prefix, coast, bias2, r, t, k, wd, bias_wd, decay):
-    """Apply to row r's weights the steps since its last one, where its gradient was zero;
-    leave in decay what they multiply its moments by (the AdamW pass applies it)."""
-    s = meta[r, 0]
-    if s == t:
-        decay[0] = decay[1] = 1.0
-        return
-    d0 = prefix[t, 0] - prefix[s, 0]
-    d1 = prefix[t, 1] - prefix[s, 1]
+def _skipped(prefix, coast, bias2, s, t, wd, bias_wd):
+    """What the steps s .. t-1, where a row's gradient was zero, do to it: the momentum's
+    move, sqrt(bias correction 2) at s, the weights' and biases' decay, the moments'."""
     f_m = math.exp(prefix[t, 2] - prefix[s, 2])
-    decay[0] = f_m
-    decay[1] = math.exp(prefix[t, 3] - prefix[s, 3])
+    f_v = math.exp(prefix[t, 3] - prefix[s, 3])
     move = np.float32(coast[s] - f_m * coast[t])
-    sb = np.float32(bias2[s])
-    f_w = np.float32(math.exp(d0)) if wd != 0.0 else np.float32(1.0)
-    f_b = np.float32(math.exp(d1)) if bias_wd != 0.0 else np.float32(1.0)
-    w, m, v = block[r, 0], block[r, 1], block[r, 2]
+    f_w = np.float32(math.exp(prefix[t, 0] - prefix[s, 0])) if wd != 0.0 else np.float32(1.0)
+    f_b = np.float32(math.exp(prefix[t, 1] - prefix[s, 1])) if bias_wd != 0.0 else np.float32(1.0)
+    return move, np.float32(bias2[s]), f_w, f_b, f_m, f_v
+
+
+@njit(inline="always", **FAST)
+def _coast(w, m, v, k, move, sb, f_w, f_b):
+    """Weights w moved by their momentum m / sqrt(v) and decayed (see _skipped), in place."""
     eps = np.float32(EPS)
     for c in range(k):
         w[c] = (w[c] - m[c] * move / (np.sqrt(v[c]) / sb + eps)) * f_w
     for c in range(k, w.shape[0]):
         w[c] = (w[c] - m[c] * move / (np.sqrt(v[c]) / sb + eps)) * f_b
+
+
+@njit(**FAST)
+def _catch_up(block, meta, prefix, coast, bias2, r, t, k, wd, bias_wd, decay):
+    """Apply to row r's weights the steps since its last one, where its gradient was zero;
+    leave in decay what they multiply its moments by (the AdamW pass applies it). A row
+    used in the last step gets move 0 and factors exp(0) = 1: no change, and no branch here
+    (with one, this step ran 1.7 times longer: 92 against 53 us, u1's sizes)."""
+    s = meta[r, 0]
+    move, sb, f_w, f_b, f_m, f_v = _skipped(prefix, coast, bias2, s, t, wd, bias_wd)
+    decay[0] = f_m
+    decay[1] = f_v
+    _coast(block[r, 0], block[r, 1], block[r, 2], k, move, sb, f_w, f_b)
     meta[r, 0] = t
 
 
@@ -165,3 +175,32 @@ def steps(block, meta, grad, decay, touched, prefix, coast, bias2, rates, betas,
         losses[q] = _step(block, meta, grad, decay, touched, prefix, coast, bias2, rates[t],
                           betas[t], t, users[a:b], items[a:b], target[a:b], k, has_bias,
                           use_range, low, high, wd, bias_wd)  # fmt: skip
+
+
+SETTLE = (
+    "void(float32[:, :, ::1], int64[:, ::1], float64[:, ::1], float64[::1], float64[::1], "
+    "int64, int64, float64, float64, float32[:, ::1])"
+)
+
+
+@njit(SETTLE, **FAST)
+def settle(block, meta, prefix, coast, bias2, t, k, wd, bias_wd, out):
+    """Every row's weights brought up to step t, into out (rows, C); the block is left as
+    it is, so reading the weights changes nothing."""
+    for r in range(block.shape[0]):
+        out[r, :] = block[r, 0]
+        s = meta[r, 0]
+        if s != t:
+            move, sb, f_w, f_b, _, _ = _skipped(prefix, coast, bias2, s, t, wd, bias_wd)
+            _coast(out[r], block[r, 1], block[r, 2], k, move, sb, f_w, f_b)
+
+
+@njit("boolean(float32[:, :, ::1])", **FAST)
+def finite(block):
+    """Whether every value is finite, in one pass: x * 0 is 0, or NaN where x is inf or NaN
+    (the fast-math flags above keep that)."""
+    flat = block.reshape(-1)
+    acc = np.float32(0.0)
+    for j in range(flat.shape[0]):
+        acc += flat[j] * np.float32(0.0)
+    return acc == 0.0

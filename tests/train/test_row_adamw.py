@@ -156,3 +156,19 @@ def test_without_the_compiled_step_the_torch_ops_train(monkeypatch):
     assert rows.kernel is None
     losses = rows.steps(batches(6, 7, 1, 40)[0], 0, 4, 10)
     assert len(losses) == 4 and all(torch.isfinite(x) for x in losses)
+
+
+@pytest.mark.parametrize("compiled", PATHS)
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), 3e38])
+def test_finite_is_torchs_isfinite_over_the_whole_block(compiled, bad):
+    model = make_model("DotProductBias", 9, 11, 4, (0.0, 5.5), seed=3)
+    rows = RowAdamW(model, TrainConfig(), 10, compiled=compiled)
+    for users, items, target in batches(9, 11, 3, 8, seed=4):
+        rows.step(users, items, target)
+    assert rows.finite()
+    for where in [(0, 0, 0), (5, 1, 2), (19, 2, 4)]:  # a weight, a first and a second moment
+        kept = rows.block[where].item()
+        rows.block[where] = bad
+        assert rows.finite() == bool(torch.isfinite(rows.block).all())
+        rows.block[where] = kept
+    assert rows.finite()
