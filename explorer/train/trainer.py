@@ -140,7 +140,8 @@ class Trainer:
         each batch is then a slice, a view, instead of three gathers."""
         if self.batches is None:
             perm = torch.randperm(len(self.train_r), generator=self.shuffle).to(self.device)
-            self.batches = (self.train_u[perm], self.train_i[perm], self.train_r[perm])
+            data = (self.train_u, self.train_i, self.train_r)
+            self.batches = tuple(x.index_select(0, perm) for x in data)  # 4x t[perm]
             self.epoch_losses, self.epoch_seconds = [], 0.0
         return self.batches
 
