@@ -106,6 +106,7 @@ class RowAdamW:
             y = model.y_range or (0.0, 1.0)
             self.constants = (self.k, self.bias, model.y_range is not None, *map(float, y))
             self.constants += (float(self.wd), float(self.bias_wd))
+            self.prefetch = self.block.numel() * 4 > self.kernel.PREFETCH_BYTES
         else:
             self.grad = torch.zeros(n, c, device=self.device)  # sums a batch's repeated rows
 
@@ -190,6 +191,7 @@ class RowAdamW:
             self.epoch = (data, (users, items, np.ascontiguousarray(target, dtype=np.float32)))
         losses = np.empty(n)
         args = (*self.arrays, self.t, *self.epoch[1], start, batch, losses, *self.constants)
+        args += (self.prefetch,)
         self.kernel.steps(*args)
         self.t += n
         return losses.tolist()

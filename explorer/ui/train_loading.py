@@ -90,6 +90,12 @@ def apply_link() -> None:
     st.session_state[CHOICE_KEY] = DataChoice()
     for problem in problems:
         st.warning(f"{problem}; the default was used.")
+    if choice.split and choice.data != "ml-100k":  # only MovieLens 100k has them
+        st.warning(
+            f"split={choice.split!r} in the link: official splits are MovieLens 100k's "
+            f"(data=ml-100k), not {choice.data!r}'s; it was not used."
+        )
+        choice = dataclasses.replace(choice, split="")
     split = choice.split or None
     if choice == DataChoice():
         return

@@ -292,3 +292,15 @@ def test_a_link_to_an_upload_says_it_cannot_travel():
     at.query_params["data"] = "upload"
     at.run()
     assert any("cannot travel in a link" in i.value for i in at.info)
+
+
+def test_a_links_split_on_a_folder_is_named_and_left_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPLORER_DATA_ROOTS", str(tmp_path))
+    folder = write_ml100k(tmp_path / "ml-100k", n_users=40, n_items=30)
+    at = AppTest.from_string(PAGE, default_timeout=60)
+    at.query_params.update({"data": "folder", "path": str(folder), "split": "u1"})
+    at.run()
+    assert not at.exception
+    assert any("split='u1' in the link" in w.value and "'folder'" in w.value for w in at.warning)
+    assert at.session_state["tr_data"].source == "MovieLens 100k"  # the folder still loads
+    assert at.query_params["split"] == "" and at.query_params["data"] == "folder"  # as loaded
