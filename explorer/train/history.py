@@ -33,9 +33,10 @@ def thinned_loss(
 class LossHistory:
     """A run's steps, losses and smoothed losses, within a fixed number of points.
 
-    When it holds more than `cap`, the older half is thinned to every other point, so recent
-    steps stay whole and a run of any length takes the same memory. The smoothed loss goes on
-    from all the losses seen, thinned or not.
+    It keeps every `spacing`-th loss, and the newest: when it would hold `cap`, it drops every
+    other point and doubles the spacing. So a run of any length takes the same memory, and
+    every stretch of the run keeps its share of the points: the first fall of the loss stays
+    a curve. The smoothed loss goes on from all the losses seen, thinned or not.
     """
 
     def __init__(self, cap: int = 10_000):
@@ -44,15 +45,29 @@ class LossHistory:
         self.losses: list[float] = []
         self.smoothed: list[float] = []
         self.seen = 0  # losses seen in all, thinned ones included
+        self.spacing = 1
+        self.tail = False  # whether the last point is the newest, off the spacing
+
+    def _columns(self) -> tuple[list, list, list]:
+        return self.steps, self.losses, self.smoothed
 
     def extend(self, steps: list[int], losses: list[float]) -> None:
-        last = self.smoothed[-1] if self.smoothed else 0.0
-        self.smoothed.extend(smooth(losses, last=last, count=self.seen))
-        self.steps.extend(steps)
-        self.losses.extend(losses)
-        self.seen += len(losses)
-        if len(self.steps) > self.cap:
-            half = len(self.steps) // 2
-            for name in ("steps", "losses", "smoothed"):
-                values = getattr(self, name)
-                setattr(self, name, values[:half:2] + values[half:])
+        if not losses:
+            return
+        last = self.smoothed[-1] if self.smoothed else 0.0  # the newest is always kept
+        new = list(zip(steps, losses, smooth(losses, last=last, count=self.seen), strict=True))
+        if self.tail:  # the last newest point gives way
+            for column in self._columns():
+                column.pop()
+        for j, point in enumerate(new, start=self.seen):
+            if j % self.spacing == 0:
+                for column, value in zip(self._columns(), point, strict=True):
+                    column.append(value)
+        self.seen += len(new)
+        while len(self.steps) >= self.cap:
+            self.steps, self.losses, self.smoothed = (c[::2] for c in self._columns())
+            self.spacing *= 2
+        self.tail = (self.seen - 1) % self.spacing != 0
+        if self.tail:
+            for column, value in zip(self._columns(), new[-1], strict=True):
+                column.append(value)

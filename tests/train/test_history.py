@@ -31,15 +31,26 @@ def test_smooth_goes_on_from_a_series_already_smoothed():
     )
 
 
-def test_the_history_stays_within_its_cap_and_keeps_recent_steps_whole():
+def test_the_history_stays_within_its_cap_evenly_spaced_with_the_newest_step():
     h = LossHistory(cap=100)
     values = torch.rand(1000, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     for start in range(0, 1000, 10):
         h.extend(list(range(start + 1, start + 11)), values[start : start + 10].tolist())
         assert len(h.steps) <= 100 and len(h.steps) == len(h.losses) == len(h.smoothed)
-    assert h.seen == 1000 and h.steps == sorted(h.steps) and h.steps[-1] == 1000
-    assert h.steps[-40:] == list(range(961, 1001))  # the newest steps are all there
+        assert h.steps[-1] == start + 10  # the newest step is always there
+    assert h.seen == 1000 and h.steps == sorted(h.steps) and len(h.steps) >= 50
+    gaps = {b - a for a, b in zip(h.steps[:-2], h.steps[1:-1], strict=True)}
+    assert gaps == {h.spacing}  # every stretch of the run keeps its share
+    assert h.losses == [values[s - 1].item() for s in h.steps]
     # the smoothed loss of each kept step is fastai's over every loss, thinned or not
     oracle = ema_oracle(values.tolist())
     kept = torch.tensor(h.steps) - 1
     torch.testing.assert_close(torch.tensor(h.smoothed, dtype=torch.float64), oracle[kept])
+
+
+def test_a_long_runs_first_fall_keeps_its_points():
+    h = LossHistory(cap=1000)
+    for start in range(0, 100_000, 10):
+        h.extend(list(range(start + 1, start + 11)), [1.0 / (start + 1)] * 10)
+    first = [s for s in h.steps if s <= 1000]  # the first 1% of the run
+    assert len(first) >= 0.01 * len(h.steps) // 2 >= 2  # its share, not one straight segment
