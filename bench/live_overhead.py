@@ -1,6 +1,6 @@
 """What drawing the Train page live costs the training, measured side by side in one run.
 
-    python -m bench.live_overhead [--epochs 300] [--batch-size 64] [--rounds 3]
+    python -m bench.live_overhead [--epochs 600] [--batch-size 16] [--rounds 3]
 
 1. A full default demo from a cold start: server launched, Train page opened, its title and
    text painted (target: under 1 s after the page is asked for), Train pressed, run finished,
@@ -144,8 +144,8 @@ def headless(ratings, epochs: int, batch_size: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=300)  # a few seconds: 60 now ends in 1.5 s
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--epochs", type=int, default=600)  # about 4 s of training here
+    parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     with chromium() as browser:

@@ -11,7 +11,8 @@ from tests.e2e.conftest import main_block, shot, wait_idle
 from tests.e2e.test_live_chart import COUNT_COLOUR, rgb
 
 pytestmark = pytest.mark.e2e
-LONG_RUN = "/train?epochs=300&batch_size=64&device=cpu"  # several seconds: long enough to watch
+# several seconds (4 s of training here at 1000 steps an epoch): long enough to watch and stop
+LONG_RUN = "/train?epochs=600&batch_size=16&device=cpu"
 
 
 def progress_text(page) -> str:
@@ -63,7 +64,7 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
     time.sleep(1.0)
     assert step_of(progress_text(page)) == stopped_at  # stopped means stopped
     main.get_by_role("button", name="Resume", exact=True).click()
-    main.get_by_text("Finished 300 epochs.").wait_for(timeout=120_000)
+    main.get_by_text("Finished 600 epochs.").wait_for(timeout=120_000)
     wait_idle(page)
     assert step_of(progress_text(page)) > stopped_at
     # the final RMSE, read from the page, beats the bias-only baseline (its delta is negative)

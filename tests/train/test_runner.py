@@ -102,7 +102,7 @@ def gone(pid: int, timeout: float = 15) -> bool:
     return False
 
 
-LONG = dict(device="cpu", epochs=1000, batch_size=16, n_factors=4)
+LONG = dict(device="cpu", epochs=1000, batch_size=4, n_factors=4)  # well over 2 s of training
 
 
 def test_a_run_that_is_dropped_ends_its_worker(tiny):
