@@ -92,8 +92,8 @@ def apply_link() -> None:
         st.warning(f"{problem}; the default was used.")
     if choice.split and choice.data != "ml-100k":  # only MovieLens 100k has them
         st.warning(
-            f"split={choice.split!r} in the link: official splits are MovieLens 100k's "
-            f"(data=ml-100k), not {choice.data!r}'s; it was not used."
+            f"split={choice.split!r} in the link: only MovieLens 100k (data=ml-100k) has "
+            f"official splits, and this link's data is {choice.data!r}; the split was not used."
         )
         choice = dataclasses.replace(choice, split="")
     split = choice.split or None
