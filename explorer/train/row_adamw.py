@@ -101,7 +101,7 @@ class RowAdamW:
             arrays += (self.bias2,)
             self.arrays = tuple(a.numpy() for a in arrays)
             self.arrays += (self.rates, self.betas)  # float64 arrays already
-            self.settled = torch.empty(n, c)  # settle()'s weights
+            self.settled = torch.empty(n, 1, c)  # settle()'s weights
             self.epoch: tuple | None = None  # (the epoch's tensors, their arrays)
             y = model.y_range or (0.0, 1.0)
             self.constants = (self.k, self.bias, model.y_range is not None, *map(float, y))
@@ -135,9 +135,9 @@ class RowAdamW:
         m, k, nu = self.model, self.k, self.n_users
         with torch.no_grad():
             if self.kernel is not None:  # one pass over the block, into a buffer
-                w, a = self.settled, self.arrays
-                wd = self.constants[-2:]
-                self.kernel.settle(*a[:2], *a[5:8], self.t, k, *wd, w.numpy())
+                a, wd = self.arrays, self.constants[-2:]
+                self.kernel.settle(*a[:2], *a[5:8], self.t, k, *wd, self.settled.numpy())
+                w = self.settled[:, 0]
             else:
                 x = self.block.clone()
                 w = x[:, 0]

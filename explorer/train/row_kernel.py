@@ -10,11 +10,11 @@ test_row_adamw.py checks it against the torch version and torch's AdamW.
 numba compiles it when imported (a few seconds, once) and caches the machine code on disk;
 the fork server imports it, so a worker starts with it ready.
 
-Measured (bench/train_speed.py, u1's sizes, batch 256): about 45 us a step, 14 ms an epoch of
-80,000 ratings. The helpers called once per row have no early return: one that skipped the
-catch-up of rows already up to date made the step 1.7 times longer (why is not known; the
-loops compile either way), so every row takes the same arithmetic, a no-op where nothing was
-skipped.
+Measured (bench/train_speed.py, u1's sizes, batch 256): about 33 us a step, 11 ms an epoch of
+80,000 ratings. Two things cost most, and are avoided: an array view in the loops (see
+_step), and a branch in the helper called once per row (one that skipped the catch-up of
+rows already up to date made the epoch 1.6 times longer, 15.9 ms against 9.8; why is not
+known), so every row takes the same arithmetic, a no-op where nothing was skipped.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from numba import njit
 
 from explorer.train.schedule import BETA2, EPS  # numba reads them as constants
 
-PREFETCH_BYTES = 4 << 20  # blocks past this run _prefetch first (measured: 1.6 MB no, 6 MB yes)
+PREFETCH_BYTES = 8 << 20  # blocks past this run _prefetch first (measured: 6 MB no, 12 MB yes)
 # error_model="numpy": no zero-division branch per division, so the row loops vectorise; the
 # fast-math flags allow reordering sums but keep NaN and inf (the trainer's checks need them)
 FAST = dict(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "contract", "arcp"})
@@ -46,60 +46,63 @@ def _skipped(prefix, coast, bias2, s, t, wd, bias_wd):
 
 
 @njit(inline="always", **FAST)
-def _coast(out, w, m, v, k, move, sb, f_w, f_b):
-    """Weights w moved by their momentum m / sqrt(v) and decayed (see _skipped), into out
-    (which may be w)."""
+def _coast(out, block, r, k, move, sb, f_w, f_b):
+    """Row r's weights moved by its momentum m / sqrt(v) and decayed (see _skipped), into
+    out[r, 0] (out may be the block itself)."""
     eps = np.float32(EPS)
     for c in range(k):
-        out[c] = (w[c] - m[c] * move / (np.sqrt(v[c]) / sb + eps)) * f_w
-    for c in range(k, w.shape[0]):
-        out[c] = (w[c] - m[c] * move / (np.sqrt(v[c]) / sb + eps)) * f_b
+        u = block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + eps)
+        out[r, 0, c] = (block[r, 0, c] - u * move) * f_w
+    for c in range(k, block.shape[2]):
+        u = block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + eps)
+        out[r, 0, c] = (block[r, 0, c] - u * move) * f_b
 
 
-@njit(**FAST)
-def _catch_up(block, meta, prefix, coast, bias2, r, t, k, wd, bias_wd, decay):
+@njit(inline="always", **FAST)
+def _catch_up(block, meta, prefix, coast, bias2, r, t, k, wd, bias_wd, decay, q):
     """Apply to row r's weights the steps since its last one, where its gradient was zero;
-    leave in decay what they multiply its moments by (the AdamW pass applies it). A row
+    leave in decay[q] what they multiply its moments by (the AdamW pass applies it). A row
     used in the last step gets move 0 and factors exp(0) = 1: no change, and no branch here
-    (with one, this step ran 1.7 times longer: 92 against 53 us, u1's sizes)."""
-    s = meta[r, 0]
-    move, sb, f_w, f_b, f_m, f_v = _skipped(prefix, coast, bias2, s, t, wd, bias_wd)
-    decay[0] = f_m
-    decay[1] = f_v
-    _coast(block[r, 0], block[r, 0], block[r, 1], block[r, 2], k, move, sb, f_w, f_b)
+    (see the module's docstring)."""
+    move, sb, f_w, f_b, f_m, f_v = _skipped(prefix, coast, bias2, meta[r, 0], t, wd, bias_wd)
+    decay[q, 0] = f_m
+    decay[q, 1] = f_v
+    _coast(block, block, r, k, move, sb, f_w, f_b)
     meta[r, 0] = t
 
 
-@njit(**FAST)
-def _adamw(block, g, r, k, step, sb, keep_w, keep_b, a1, decay):
-    """torch's AdamW update of row r with its gradient g (then zeroed), its moments first
-    multiplied by the skipped steps' decay; step, sb, keep_w, keep_b, a1: the step's own
-    constants (lr / bias correction 1, sqrt(bias correction 2), 1 - lr wd, 1 - beta1)."""
+@njit(inline="always", **FAST)
+def _adamw(block, grad, q, r, k, step, sb, keep_w, keep_b, a1, decay):
+    """torch's AdamW update of row r with its gradient grad[q] (then zeroed), its moments
+    first multiplied by the skipped steps' decay; step, sb, keep_w, keep_b, a1: the step's
+    own constants (lr / bias correction 1, sqrt(bias correction 2), 1 - lr wd, 1 - beta1)."""
     a2 = np.float32(1.0 - BETA2)
-    w, m, v = block[r, 0], block[r, 1], block[r, 2]
-    b2, eps, n = np.float32(BETA2), np.float32(EPS), w.shape[0]
-    f_m, f_v = decay[0], decay[1] * b2
+    b2, eps, n = np.float32(BETA2), np.float32(EPS), block.shape[2]
+    f_m, f_v = decay[q, 0], decay[q, 1] * b2
     for c in range(n):
-        mc = m[c] * f_m
-        m[c] = mc + a1 * (g[c] - mc)
-        v[c] = v[c] * f_v + a2 * g[c] * g[c]
-        g[c] = 0.0
+        g = grad[q, c]
+        mc = block[r, 1, c] * f_m
+        block[r, 1, c] = mc + a1 * (g - mc)
+        block[r, 2, c] = block[r, 2, c] * f_v + a2 * g * g
+        grad[q, c] = 0.0
     for c in range(k):
-        w[c] = w[c] * keep_w - step * m[c] / (np.sqrt(v[c]) / sb + eps)
+        u = block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + eps)
+        block[r, 0, c] = block[r, 0, c] * keep_w - step * u
     for c in range(k, n):
-        w[c] = w[c] * keep_b - step * m[c] / (np.sqrt(v[c]) / sb + eps)
+        u = block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + eps)
+        block[r, 0, c] = block[r, 0, c] * keep_b - step * u
 
 
 @njit(**FAST)
-def _prefetch(block, meta, users, items):
+def _prefetch(block, meta, users, items, a, b):
     """Load the cache lines of the batch's rows in one tight loop of independent reads, so
     that the memory fetches overlap (a large table's rows are each a cache miss), before the
     row loops below, whose reads would each wait for the last. Only for tables larger than
-    the core's own cache (PREFETCH_BYTES): on smaller ones the extra pass costs more than it
-    saves (u1's 1.6 MB: 8% of the step; at 10,000 rows, 6 MB, it saves 16%; at 40,000, 36%)."""
+    PREFETCH_BYTES: on smaller ones the extra pass costs more than it saves (u1's 1.6 MB:
+    10% of the step, 6 MB: 5%; at 20,000 rows, 12 MB, it saves 7%, at 400,000 rows 10%)."""
     acc = np.float32(0.0)
     n = block.shape[2]
-    for j in range(users.shape[0]):
+    for j in range(a, b):
         for r in (users[j], items[j]):
             acc += np.float32(meta[r, 0])
             for q in range(3):
@@ -110,30 +113,35 @@ def _prefetch(block, meta, users, items):
 
 @njit(**FAST)
 def _step(block, meta, grad, decay, touched, prefix, coast, bias2, lr, beta1, t, users,
-          items, target, k, has_bias, use_range, low, high, wd, bias_wd, prefetch):  # fmt: skip
-    """One AdamW step on the batch (users, items, target); returns the batch MSE."""
+          items, target, a, b, k, has_bias, use_range, low, high, wd, bias_wd,
+          prefetch):  # fmt: skip
+    """One AdamW step on the batch users[a:b], items[a:b], target[a:b]; returns its MSE.
+
+    Every array is indexed in place, never sliced into a view: a view costs two atomic
+    reference counts (numba's NRT_incref and NRT_decref, a locked add each), which stall
+    the memory reads around them. With views per row and per rating they were a fifth of
+    the samples under perf, and the step took 46 us instead of 33 (u1's sizes)."""
     if prefetch:
-        _prefetch(block, meta, users, items)
+        _prefetch(block, meta, users, items, a, b)
     nt = 0
-    for j in range(users.shape[0]):
+    for j in range(a, b):
         for r in (users[j], items[j]):
             if meta[r, 1] != t + 1:  # first seen in this step: give it a slot
                 meta[r, 1] = t + 1
                 meta[r, 2] = nt
                 touched[nt] = r
+                _catch_up(block, meta, prefix, coast, bias2, r, t, k, wd, bias_wd, decay, nt)
                 nt += 1
-                _catch_up(block, meta, prefix, coast, bias2, r, t, k, wd, bias_wd, decay[nt - 1])
-    b = users.shape[0]
-    scale = np.float32(2.0 / b)
+    scale = np.float32(2.0 / (b - a))
     span = np.float32(high - low)
     loss = 0.0
-    for j in range(b):
-        wu, wi = block[users[j], 0], block[items[j], 0]
+    for j in range(a, b):
+        u, i = users[j], items[j]
         z = np.float32(0.0)
         for c in range(k):
-            z += wu[c] * wi[c]
+            z += block[u, 0, c] * block[i, 0, c]
         if has_bias:
-            z += wu[k] + wi[k]
+            z += block[u, 0, k] + block[i, 0, k]
         if use_range:
             s = np.float32(1.0) / (np.float32(1.0) + np.float32(math.exp(-z)))
             err = s * span + np.float32(low) - target[j]
@@ -142,22 +150,22 @@ def _step(block, meta, grad, decay, touched, prefix, coast, bias2, lr, beta1, t,
             err = z - target[j]
             dz = err * scale
         loss += err * err
-        gu, gi = grad[meta[users[j], 2]], grad[meta[items[j], 2]]
+        gu, gi = meta[u, 2], meta[i, 2]
         for c in range(k):
-            gu[c] += dz * wi[c]
-            gi[c] += dz * wu[c]
+            grad[gu, c] += dz * block[i, 0, c]
+            grad[gi, c] += dz * block[u, 0, c]
         if has_bias:
-            gu[k] += dz
-            gi[k] += dz
+            grad[gu, k] += dz
+            grad[gi, k] += dz
     step = np.float32(lr / (1.0 - beta1 ** (t + 1)))  # the step's constants, once
     sb = np.float32(bias2[t + 1])
     keep_w, keep_b = np.float32(1.0 - lr * wd), np.float32(1.0 - lr * bias_wd)
     a1 = np.float32(1.0 - beta1)
     for q in range(nt):
         r = touched[q]
-        _adamw(block, grad[q], r, k, step, sb, keep_w, keep_b, a1, decay[q])
+        _adamw(block, grad, q, r, k, step, sb, keep_w, keep_b, a1, decay)
         meta[r, 0] = t + 1
-    return loss / b
+    return loss / (b - a)
 
 
 STEPS = (
@@ -185,23 +193,23 @@ def steps(block, meta, grad, decay, touched, prefix, coast, bias2, rates, betas,
         b = min(a + batch, end)
         t = t0 + q
         losses[q] = _step(block, meta, grad, decay, touched, prefix, coast, bias2, rates[t],
-                          betas[t], t, users[a:b], items[a:b], target[a:b], k, has_bias,
-                          use_range, low, high, wd, bias_wd, prefetch)  # fmt: skip
+                          betas[t], t, users, items, target, a, b, k, has_bias, use_range,
+                          low, high, wd, bias_wd, prefetch)  # fmt: skip
 
 
 SETTLE = (
     "void(float32[:, :, ::1], int64[:, ::1], float64[:, ::1], float64[::1], float64[::1], "
-    "int64, int64, float64, float64, float32[:, ::1])"
+    "int64, int64, float64, float64, float32[:, :, ::1])"
 )
 
 
 @njit(SETTLE, **FAST)
 def settle(block, meta, prefix, coast, bias2, t, k, wd, bias_wd, out):
-    """Every row's weights brought up to step t, into out (rows, C); the block is left as
+    """Every row's weights brought up to step t, into out (rows, 1, C); the block is left as
     it is, so reading the weights changes nothing."""
     for r in range(block.shape[0]):
         move, sb, f_w, f_b, _, _ = _skipped(prefix, coast, bias2, meta[r, 0], t, wd, bias_wd)
-        _coast(out[r], block[r, 0], block[r, 1], block[r, 2], k, move, sb, f_w, f_b)
+        _coast(out, block, r, k, move, sb, f_w, f_b)
 
 
 @njit("boolean(float32[:, :, ::1])", **FAST)
