@@ -36,7 +36,7 @@ FAST = dict(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "c
 def _skipped(prefix, coast, bias2, s, t, wd, bias_wd):
     """What the steps s .. t-1, where a row's gradient was zero, do to it: the momentum's
     move, sqrt(bias correction 2) at s, the weights' and biases' decay, the moments'. The
-    factors that are used in float32 take float32 exps (expf): 5% of a step, against exp."""
+    factors that are used in float32 take float32 exps (expf: the step ran 5% faster)."""
     f_m = math.exp(prefix[t, 2] - prefix[s, 2])
     f_v = math.exp(np.float32(prefix[t, 3] - prefix[s, 3]))
     move = np.float32(coast[s] - f_m * coast[t])
