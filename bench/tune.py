@@ -48,11 +48,6 @@ def tuning_splits(ratings, folds: int = 1) -> list[Split]:
     ]
 
 
-def tuning_split(ratings) -> Split:
-    """The seeded 80/20 split of u1.base the defaults were tuned on."""
-    return tuning_splits(ratings)[0]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default=str(ML100K))

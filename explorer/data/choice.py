@@ -56,3 +56,13 @@ class DataChoice:
         "Holding u.data, ratings.csv or ratings.dat.",
         widget="text",
     )
+
+    def split_problem(self) -> str | None:
+        """Official splits are MovieLens 100k's: the widget offers one only there, but a
+        link may name one with any source."""
+        if self.split and self.data != "ml-100k":
+            return (
+                "only MovieLens 100k (data=ml-100k) has official splits, and this link's data "
+                f"is {self.data!r}"
+            )
+        return None

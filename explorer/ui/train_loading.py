@@ -90,11 +90,9 @@ def apply_link() -> None:
     st.session_state[CHOICE_KEY] = DataChoice()
     for problem in problems:
         st.warning(f"{problem}; the default was used.")
-    if choice.split and choice.data != "ml-100k":  # only MovieLens 100k has them
-        st.warning(
-            f"split={choice.split!r} in the link: only MovieLens 100k (data=ml-100k) has "
-            f"official splits, and this link's data is {choice.data!r}; the split was not used."
-        )
+    why = choice.split_problem()
+    if why:
+        st.warning(f"split={choice.split!r} in the link: {why}; the split was not used.")
         choice = dataclasses.replace(choice, split="")
     split = choice.split or None
     if choice == DataChoice():
