@@ -46,16 +46,20 @@ def _skipped(prefix, coast, bias2, s, t, wd, bias_wd):
 
 
 @njit(inline="always", **FAST)
+def _direction(block, r, c, sb):
+    """Adam's step direction for row r's column c: m / (sqrt(v) / sqrt(bias correction 2)
+    + eps), sb being that square root."""
+    return block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + np.float32(EPS))
+
+
+@njit(inline="always", **FAST)
 def _coast(out, block, r, k, move, sb, f_w, f_b):
     """Row r's weights moved by its momentum m / sqrt(v) and decayed (see _skipped), into
     out[r, 0] (out may be the block itself)."""
-    eps = np.float32(EPS)
     for c in range(k):
-        u = block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + eps)
-        out[r, 0, c] = (block[r, 0, c] - u * move) * f_w
+        out[r, 0, c] = (block[r, 0, c] - _direction(block, r, c, sb) * move) * f_w
     for c in range(k, block.shape[2]):
-        u = block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + eps)
-        out[r, 0, c] = (block[r, 0, c] - u * move) * f_b
+        out[r, 0, c] = (block[r, 0, c] - _direction(block, r, c, sb) * move) * f_b
 
 
 @njit(inline="always", **FAST)
@@ -77,7 +81,7 @@ def _adamw(block, grad, q, r, k, step, sb, keep_w, keep_b, a1, decay):
     first multiplied by the skipped steps' decay; step, sb, keep_w, keep_b, a1: the step's
     own constants (lr / bias correction 1, sqrt(bias correction 2), 1 - lr wd, 1 - beta1)."""
     a2 = np.float32(1.0 - BETA2)
-    b2, eps, n = np.float32(BETA2), np.float32(EPS), block.shape[2]
+    b2, n = np.float32(BETA2), block.shape[2]
     f_m, f_v = decay[q, 0], decay[q, 1] * b2
     for c in range(n):
         g = grad[q, c]
@@ -86,11 +90,9 @@ def _adamw(block, grad, q, r, k, step, sb, keep_w, keep_b, a1, decay):
         block[r, 2, c] = block[r, 2, c] * f_v + a2 * g * g
         grad[q, c] = 0.0
     for c in range(k):
-        u = block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + eps)
-        block[r, 0, c] = block[r, 0, c] * keep_w - step * u
+        block[r, 0, c] = block[r, 0, c] * keep_w - step * _direction(block, r, c, sb)
     for c in range(k, n):
-        u = block[r, 1, c] / (np.sqrt(block[r, 2, c]) / sb + eps)
-        block[r, 0, c] = block[r, 0, c] * keep_b - step * u
+        block[r, 0, c] = block[r, 0, c] * keep_b - step * _direction(block, r, c, sb)
 
 
 @njit(**FAST)
