@@ -40,18 +40,25 @@ def seed_widget(key: str, value: Any) -> None:
         st.session_state[key] = value
 
 
-def _number_args(e: Entry) -> dict:
-    """step and format of a number box, of the field's own type (Streamlit insists).
+def _number_args(e: Entry, key: str, kind: type | None = None) -> dict:
+    """value, step and format of a number box, of the field's own type (Streamlit insists).
+
+    value: what the session holds for the box (seeded from the config). Streamlit sends a
+    seeded value to the browser only in the run that seeded it; when a rerun supersedes that
+    run before the browser has drawn it (a `train=1` link whose run ends at once), the box
+    falls back to its own default. Without one that is 0: the box showed n_factors 0 while
+    the run used 50. With the session's value as the default, the box shows what the page
+    uses either way (tests/e2e: every fresh session).
 
     No min_value or max_value: a box with bounds silently keeps its old value when a number
     beyond them is typed. Here the number goes through, and the page's check names the field
     and its bounds (which the help text also states)."""
-    s = e.setting
+    s, kind = e.setting, kind or (int if e.kind is int else float)
     args = {"format": s.fmt} if s.fmt else {}
     if s.step is not None:
-        args["step"] = (int if e.kind is int else float)(s.step)
-    if e.optional:
-        args["value"] = None  # the box may be emptied: None is "no value"
+        args["step"] = kind(s.step)
+    value = st.session_state.get(key)
+    args["value"] = None if value is None else kind(value)  # None: an emptied optional box
     return args
 
 
@@ -66,10 +73,15 @@ def _pair(box, e: Entry, key: str, disabled: bool) -> tuple | None:
     s = e.setting
     on = box.checkbox(s.label, key=key + "_on", help=help_text(e), disabled=disabled)
     left, right = box.columns(2)
-    args = {k: v for k, v in _number_args(e).items() if k != "value"}
-    args["disabled"] = disabled or not on
-    low = left.number_input("low", key=key + "_low", **args)
-    high = right.number_input("high", key=key + "_high", **args)
+    low = left.number_input(
+        "low", key=key + "_low", disabled=disabled or not on, **_number_args(e, key + "_low", float)
+    )
+    high = right.number_input(
+        "high",
+        key=key + "_high",
+        disabled=disabled or not on,
+        **_number_args(e, key + "_high", float),
+    )
     return (float(low), float(high)) if on else None
 
 
@@ -89,11 +101,11 @@ def setting_widget(box, e: Entry, key: str, **kw: Any) -> Any:
         return box.selectbox(s.label, options, format_func=fmt, **common)
     if s.widget == "checkbox":
         return box.checkbox(s.label, **common)
-    if s.widget == "text":
-        return box.text_input(s.label, **common)
+    if s.widget == "text":  # its default is the session's value too, as a number box's
+        return box.text_input(s.label, value=st.session_state.get(key, ""), **common)
     if s.widget == "slider":
         return box.slider(s.label, e.kind(s.low), e.kind(s.high), step=e.kind(s.step), **common)
-    value = box.number_input(s.label, **_number_args(e), **common)
+    value = box.number_input(s.label, **_number_args(e, key), **common)
     return None if value is None else e.kind(value)
 
 
