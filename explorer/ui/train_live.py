@@ -165,11 +165,18 @@ def view_toggles() -> None:
     )
 
 
-def live_section(run: TrainingRun) -> None:
-    """Redraw progress and charts together while the run trains; once when it does not."""
+def live_section(run: TrainingRun, buttons_saw_running: bool) -> None:
+    """Redraw progress and charts together while the run trains; once when it does not.
+
+    buttons_saw_running: whether the buttons above were drawn for a running run. A run that
+    stopped or ended since (a Stop takes effect within a few steps, sooner than a page run
+    on a slow server) has left them stale: Resume disabled under "Stopped: press Resume", and
+    no live fragment left to redraw them. The page is then drawn again, once."""
     if run.running:
         _live(run, st.session_state.get("tr_live_plots", True))
     else:
+        if buttons_saw_running:
+            st.rerun(scope="app")
         v = run.view()
         draw_progress(run, v)
         draw_charts(run, v)

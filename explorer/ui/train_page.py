@@ -84,9 +84,10 @@ def _reset() -> None:
         replace_run(None)
 
 
-def _buttons(ratings, config: TrainConfig) -> None:
+def _buttons(ratings, config: TrainConfig) -> bool:
     """Train, Stop, Resume, Reset. Callbacks act before the page is drawn, so each button's
-    enabled state below already reflects the click."""
+    enabled state below already reflects the click. Returns whether they were drawn for a
+    running run (the live section redraws the page if that has changed since)."""
     run: TrainingRun | None = st.session_state.get(RUN_KEY)
     running = run is not None and run.running
     resumable = run is not None and run.resumable
@@ -117,6 +118,7 @@ def _buttons(ratings, config: TrainConfig) -> None:
     c[3].button("Reset", key="tr_reset", on_click=_reset, help="Forget the run and its model.")
     if "tr_error" in st.session_state:
         show_error(ValueError(st.session_state.pop("tr_error")))
+    return running
 
 
 @st.cache_resource(show_spinner=False)
@@ -178,7 +180,7 @@ def render() -> None:
     if first and RUN_KEY not in st.session_state:
         _train(ratings, config)
     st.session_state["tr_link_train_pending"] = False  # once a session, on open
-    _buttons(ratings, config)
+    buttons_saw_running = _buttons(ratings, config)
     with contextlib.suppress(ValueError):
         st.caption(f"Training runs on {describe(config.device)}.")
     train_live.view_toggles()
@@ -189,6 +191,6 @@ def render() -> None:
             "address bar reproduces them."
         )
         return
-    train_live.live_section(run)
+    train_live.live_section(run, buttons_saw_running)
     if not run.running and run.view().status in RESULT_STATES:
         train_results.results_section(run)  # a failed run shows no "what it learned"
