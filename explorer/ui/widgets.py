@@ -40,7 +40,7 @@ def seed_widget(key: str, value: Any) -> None:
         st.session_state[key] = value
 
 
-def _number_args(e: Entry, key: str, kind: type | None = None) -> dict:
+def _number_args(e: Entry, key: str, kind: type | None = None, clearable: bool = False) -> dict:
     """value, step and format of a number box, of the field's own type (Streamlit insists).
 
     value: what the session holds for the box (seeded from the config). Streamlit sends a
@@ -48,7 +48,9 @@ def _number_args(e: Entry, key: str, kind: type | None = None) -> dict:
     run before the browser has drawn it (a `train=1` link whose run ends at once), the box
     falls back to its own default. Without one that is 0: the box showed n_factors 0 while
     the run used 50. With the session's value as the default, the box shows what the page
-    uses either way (tests/e2e: every fresh session).
+    uses either way (tests/e2e: every fresh session). A clearable box (an optional field)
+    keeps the default None: Streamlit lets a box be emptied only then (the Lookup page's
+    padding_idx and max_norm; that page never reruns over its first run).
 
     No min_value or max_value: a box with bounds silently keeps its old value when a number
     beyond them is typed. Here the number goes through, and the page's check names the field
@@ -57,8 +59,8 @@ def _number_args(e: Entry, key: str, kind: type | None = None) -> dict:
     args = {"format": s.fmt} if s.fmt else {}
     if s.step is not None:
         args["step"] = kind(s.step)
-    value = st.session_state.get(key)
-    args["value"] = None if value is None else kind(value)  # None: an emptied optional box
+    value = None if clearable else st.session_state.get(key)
+    args["value"] = None if value is None else kind(value)
     return args
 
 
@@ -105,7 +107,7 @@ def setting_widget(box, e: Entry, key: str, **kw: Any) -> Any:
         return box.text_input(s.label, value=st.session_state.get(key, ""), **common)
     if s.widget == "slider":
         return box.slider(s.label, e.kind(s.low), e.kind(s.high), step=e.kind(s.step), **common)
-    value = box.number_input(s.label, **_number_args(e, key), **common)
+    value = box.number_input(s.label, **_number_args(e, key, clearable=e.optional), **common)
     return None if value is None else e.kind(value)
 
 

@@ -1,6 +1,7 @@
 """The Lookup page in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import main_block, shot, wait_idle
 
@@ -38,3 +39,20 @@ def test_a_link_reproduces_the_view(server, page):
     main = main_block(page)
     main.get_by_text("Batch shape (2, 2)").wait_for()
     assert "Not equal" in main.get_by_test_id("stAlertContentError").first.inner_text()
+
+
+def test_an_optional_box_set_by_a_link_can_be_emptied_again(server, page):
+    # Every settings box shows the session's value as its default (explorer/ui/widgets.py),
+    # but Streamlit lets a box be emptied only while its default is None: an optional one
+    # keeps that, or padding_idx=2 from a link could never go back to "none".
+    page.goto(server + "/?padding_idx=2")
+    boxes = page.get_by_test_id("stSidebar").get_by_test_id("stNumberInput")
+    box = boxes.filter(has_text="padding_idx").locator("input")
+    expect(box).to_have_value("2", timeout=30_000)
+    wait_idle(page)
+    box.fill("")
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert "padding_idx=2" not in page.url
+    expect(box).to_have_value("")
