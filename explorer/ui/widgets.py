@@ -40,7 +40,7 @@ def seed_widget(key: str, value: Any) -> None:
         st.session_state[key] = value
 
 
-def _number_args(e: Entry, key: str, kind: type | None = None, clearable: bool = False) -> dict:
+def _number_args(e: Entry, key: str, clearable: bool = False) -> dict:
     """value, step and format of a number box, of the field's own type (Streamlit insists).
 
     value: what the session holds for the box (seeded from the config). Streamlit sends a
@@ -48,14 +48,14 @@ def _number_args(e: Entry, key: str, kind: type | None = None, clearable: bool =
     run before the browser has drawn it (a `train=1` link whose run ends at once), the box
     falls back to its own default. Without one that is 0: the box showed n_factors 0 while
     the run used 50. With the session's value as the default, the box shows what the page
-    uses either way (tests/e2e: every fresh session). A clearable box (an optional field)
-    keeps the default None: Streamlit lets a box be emptied only then (the Lookup page's
-    padding_idx and max_norm; that page never reruns over its first run).
+    uses either way (tests/e2e: every fresh session). A clearable box (an optional field:
+    bias_wd, padding_idx, max_norm) keeps the default None, since Streamlit lets a box be
+    emptied only then; `setting_widget` re-sends its value instead, every run.
 
     No min_value or max_value: a box with bounds silently keeps its old value when a number
     beyond them is typed. Here the number goes through, and the page's check names the field
     and its bounds (which the help text also states)."""
-    s, kind = e.setting, kind or (int if e.kind is int else float)
+    s, kind = e.setting, int if e.kind is int else float  # a pair's ends: float
     args = {"format": s.fmt} if s.fmt else {}
     if s.step is not None:
         args["step"] = kind(s.step)
@@ -75,14 +75,10 @@ def _pair(box, e: Entry, key: str, disabled: bool) -> tuple | None:
     s = e.setting
     on = box.checkbox(s.label, key=key + "_on", help=help_text(e), disabled=disabled)
     left, right = box.columns(2)
-    low = left.number_input(
-        "low", key=key + "_low", disabled=disabled or not on, **_number_args(e, key + "_low", float)
-    )
+    off = disabled or not on
+    low = left.number_input("low", key=key + "_low", disabled=off, **_number_args(e, key + "_low"))
     high = right.number_input(
-        "high",
-        key=key + "_high",
-        disabled=disabled or not on,
-        **_number_args(e, key + "_high", float),
+        "high", key=key + "_high", disabled=off, **_number_args(e, key + "_high")
     )
     return (float(low), float(high)) if on else None
 
@@ -107,6 +103,8 @@ def setting_widget(box, e: Entry, key: str, **kw: Any) -> Any:
         return box.text_input(s.label, value=st.session_state.get(key, ""), **common)
     if s.widget == "slider":
         return box.slider(s.label, e.kind(s.low), e.kind(s.high), step=e.kind(s.step), **common)
+    if e.optional and key in st.session_state:  # written back, so Streamlit sends it (as a
+        st.session_state[key] = st.session_state[key]  # seeded value) in every run, not one
     value = box.number_input(s.label, **_number_args(e, key, clearable=e.optional), **common)
     return None if value is None else e.kind(value)
 

@@ -199,7 +199,8 @@ def test_the_boxes_show_the_settings_the_run_used_in_every_fresh_session(server,
     # settings but the boxes showed 0 (n_factors 0, learning rate 0), the number box's
     # empty default. Two visitors are checked (the second always finds the server warm),
     # and + must count on from the value the box shows.
-    link = f"{server}/train?n_factors=20&lr=0.01&epochs=3&train=1&device=cpu"
+    # bias_wd is an optional box (empty: the factors' wd), which must stay clearable
+    link = f"{server}/train?n_factors=20&lr=0.01&bias_wd=0.05&epochs=3&train=1&device=cpu"
     for visit in range(2):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         pg = ctx.new_page()
@@ -207,11 +208,13 @@ def test_the_boxes_show_the_settings_the_run_used_in_every_fresh_session(server,
         main_block(pg).get_by_text("Finished 3 epochs.").wait_for(timeout=120_000)
         wait_idle(pg)
         pg.wait_for_timeout(1000)  # the page's last rerun has drawn
-        shown = {k: sidebar_box(pg, k) for k in ("n_factors", "Learning rate", "high", "Epochs")}
+        labels = ("n_factors", "Learning rate", "high", "Weight decay (biases)", "Epochs")
+        shown = {k: sidebar_box(pg, k) for k in labels}
         assert shown == {
             "n_factors": "20",
             "Learning rate": "0.01",
             "high": "5.50",
+            "Weight decay (biases)": "0.05",
             "Epochs": "3",
         }, f"visit {visit + 1}: {shown}"
         pg.get_by_test_id("stSidebar").get_by_role("button", name="Increment").first.click()
