@@ -19,12 +19,13 @@ if __name__ == "__main__":
         initial_sidebar_state=presenting.sidebar_state(),  # folded when presenting
     )
     holder = None
-    if "explorer.ui.train_page" not in sys.modules:  # a cold server: imports take seconds
+    if "explorer.ui.train.page" not in sys.modules:  # a cold server: imports take seconds
         holder = st.empty()
         with holder.container():
             intro.first_paint()  # the title and the short answer first (streamlit alone)
 
-    from explorer.ui import lookup_page, train_page
+    from explorer.ui.lookup import page as lookup_page
+    from explorer.ui.train import page as train_page
 
     if holder is not None:
         holder.empty()

@@ -22,8 +22,8 @@ import time
 from bench.browser import chromium, streamlit_server
 from explorer.data.synthetic import synthetic_ratings
 from explorer.train.config import TrainConfig
-from explorer.train.runner import TrainingRun
-from explorer.train.worker import warm_up
+from explorer.train.worker.runner import TrainingRun
+from explorer.train.worker.worker import warm_up
 from explorer.ui.intro import TRAIN_TITLE
 
 PLOTS_AFTER_TRAINING = 4  # loss, RMSE, item factors, planted genres

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 import torch
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
 
-from explorer.train.baselines import metrics
-from explorer.train.models import make_model
+from explorer.train.model.baselines import metrics
+from explorer.train.model.models import make_model
 
 
 def reference_run(

@@ -12,8 +12,8 @@ from explorer.data.movielens import read_movielens
 from explorer.data.ratings import official_split
 from explorer.data.synthetic import synthetic_ratings
 from explorer.train.config import TrainConfig
-from explorer.train.events import EpochEvent
-from explorer.train.trainer import Trainer
+from explorer.train.loop.events import EpochEvent
+from explorer.train.loop.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 ML100K = ROOT.parent / "shared" / "data" / "ml-100k"

@@ -32,8 +32,8 @@ import torch
 from bench.time_to_accuracy import goals, load, time_to_accuracy
 from explorer.data.synthetic import synthetic_ratings
 from explorer.train.config import TrainConfig
-from explorer.train.events import EpochEvent
-from explorer.train.trainer import Trainer
+from explorer.train.loop.events import EpochEvent
+from explorer.train.loop.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 ML100K = ROOT.parent / "shared" / "data" / "ml-100k"

@@ -21,8 +21,8 @@ from bench.train_speed import ML100K
 from explorer.data.movielens import read_movielens
 from explorer.data.ratings import Split, official_split
 from explorer.train.config import TrainConfig
-from explorer.train.events import EpochEvent
-from explorer.train.trainer import Trainer
+from explorer.train.loop.events import EpochEvent
+from explorer.train.loop.trainer import Trainer
 
 GRID = dict(lr=(4e-3, 6e-3), wd=(0.1, 0.2, 0.3), epochs=(5, 6), bias_wd=(0.0, None))
 WIDE = dict(lr=(6e-3, 8e-3, 1e-2), wd=(0.3, 0.4, 0.5), epochs=(5, 6), bias_wd=(0.0,))

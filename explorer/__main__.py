@@ -1,4 +1,4 @@
-"""Command line: `python -m explorer train ...` and `python -m explorer bench ...`."""
+"""Command line: `python -m explorer train ...` (benchmarks: `python -m bench.train_speed`)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from explorer.data.ratings import Ratings
 from explorer.data.synthetic import synthetic_ratings
 from explorer.settings import bounds_text, parse_entry, problem, table
 from explorer.train.config import TrainConfig, y_range_for
-from explorer.train.events import EndEvent, EpochEvent
-from explorer.train.trainer import Trainer
+from explorer.train.loop.events import EndEvent, EpochEvent
+from explorer.train.loop.trainer import Trainer
 from explorer.view.export import projector_tsv, save_checkpoint
 
 
@@ -133,12 +133,6 @@ def train(args: argparse.Namespace) -> int:
     return 0 if end is not None and end.status == "finished" else 1
 
 
-def bench(args: argparse.Namespace) -> int:
-    from bench.train_speed import main as train_speed
-
-    return train_speed(["--device", args.device] + (["--quick"] if args.quick else []))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,10 +150,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--projector", help="write vectors.tsv and metadata.tsv into this folder")
     _add_config_args(p)
     p.set_defaults(func=train)
-    b = sub.add_parser("bench", help="time to accuracy against the book's recipe")
-    b.add_argument("--device", default="cpu")
-    b.add_argument("--quick", action="store_true")
-    b.set_defaults(func=bench)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

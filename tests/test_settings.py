@@ -11,7 +11,7 @@ from explorer.lookup.config import LookupConfig
 from explorer.settings import bounds_text, entry, parse_entry, problem, problems, table
 from explorer.train.config import TrainConfig
 from explorer.view.links import from_query
-from tests.ui.test_train_page import page
+from tests.ui.train.test_page import page
 
 
 def test_every_field_of_both_configs_has_a_setting_and_its_default_passes():

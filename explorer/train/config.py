@@ -8,10 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.data.ratings import Ratings, Split, official_split, random_split
+from explorer.devices import DEVICES
 from explorer.settings import check_settings, setting
-from explorer.train.devices import DEVICES
-from explorer.train.models import INITS, MODELS
-from explorer.train.optimizers import OPTIMIZERS, SCHEDULES
+
+# The choices, declared here once; the rooms below implement them (train/model, train/step).
+DOT_MODELS = ("DotProduct", "DotProductBias")  # a prediction is a dot product of two rows
+MODELS = (*DOT_MODELS, "CollabNN")
+INITS = {
+    "fastai": "truncated normal, std 0.01 (the book's choice: small, so training starts calm)",
+    "normal": "PyTorch's nn.Embedding default N(0, 1): large dot products, slow or unstable start",
+}
+OPTIMIZERS = ("AdamW", "Adam", "SGD", "SparseAdam")
+SCHEDULES = ("one_cycle", "constant")
 
 MODEL, TRAINING, ADVANCED = "Model", "Training", "Advanced"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from explorer.train.frames import pca_basis, project
-from explorer.train.models import sigmoid_range
+from explorer.pca import pca_basis, project
+from explorer.train.model.models import sigmoid_range
 
 
 def pca_2d(x: torch.Tensor) -> torch.Tensor:

@@ -12,7 +12,7 @@ import torch
 
 from explorer.data.ratings import Ratings
 from explorer.train.config import TrainConfig
-from explorer.train.models import DotProduct, make_model
+from explorer.train.model.models import DotProduct, make_model
 
 FORMAT = "embedding-explorer/checkpoint-1"
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from explorer.train.history import thinned_loss
+from explorer.train.loop.history import thinned_loss
 from explorer.view import theme
 
 DIGITS = 5  # decimals sent to the browser: far below a pixel, and a much smaller message

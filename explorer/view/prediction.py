@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
-from explorer.train.models import CollabNN, DotProduct, sigmoid_range
+from explorer.train.model.models import CollabNN, DotProduct, sigmoid_range
 
 
 @dataclass(frozen=True)

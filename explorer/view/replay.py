@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from explorer.settings import setting
-from explorer.train.frames import MAX_FRAMES, Replay
+from explorer.train.loop.frames import MAX_FRAMES, Replay
 from explorer.view import live_charts, theme
 
 PLAY_SECONDS = 10.0  # Play shows the whole run in this long at 1x

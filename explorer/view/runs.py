@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from explorer.train.config import TrainConfig
-from explorer.train.history import thinned_loss
-from explorer.train.run_view import RunView
+from explorer.train.loop.history import thinned_loss
+from explorer.train.worker.run_view import RunView
 
 KEEP = 5  # earlier runs a session keeps
 POINTS = 300  # points of each kept loss curve

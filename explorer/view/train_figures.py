@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from explorer.train.history import thinned_loss
+from explorer.train.loop.history import thinned_loss
 from explorer.view.figures import LEGEND, as_numpy, figure
 from explorer.view.theme import BASELINE, LOOKUP, PRODUCT, label_groups
 

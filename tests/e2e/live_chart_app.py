@@ -3,7 +3,7 @@
 import streamlit as st
 import torch
 
-from explorer.ui.live_chart import live_chart
+from explorer.ui.charts.components import live_chart
 from explorer.view import live_charts
 
 coords = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [0.0, 2.0]])

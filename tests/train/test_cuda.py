@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from explorer.train.config import TrainConfig
-from explorer.train.events import BatchEvent, EpochEvent
-from explorer.train.trainer import Trainer
+from explorer.train.loop.events import BatchEvent, EpochEvent
+from explorer.train.loop.trainer import Trainer
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
 

@@ -3,7 +3,7 @@ dropped but not yet collected) must not hold a slot this test's run waits for.""
 
 import pytest
 
-from explorer.ui.train_session import worker_slots
+from explorer.ui.train.session import worker_slots
 
 
 @pytest.fixture(autouse=True)

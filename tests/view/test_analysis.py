@@ -4,7 +4,7 @@ from torch.testing import assert_close
 
 from explorer.data.synthetic import GENRES, synthetic_ratings
 from explorer.train.config import TrainConfig
-from explorer.train.trainer import Trainer
+from explorer.train.loop.trainer import Trainer
 from explorer.view.analysis import (
     align_to,
     bias_ranking,

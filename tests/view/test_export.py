@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from explorer.train.config import TrainConfig
-from explorer.train.trainer import Trainer
+from explorer.train.loop.trainer import Trainer
 from explorer.view.export import checkpoint_bytes, load_checkpoint, projector_tsv, save_checkpoint
 
 

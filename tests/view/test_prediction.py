@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from explorer.train.models import make_model
+from explorer.train.model.models import make_model
 from explorer.view.prediction import prediction_steps
 
 

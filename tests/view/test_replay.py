@@ -5,7 +5,7 @@ import base64
 import numpy as np
 import torch
 
-from explorer.train.frames import FrameKeeper
+from explorer.train.loop.frames import FrameKeeper
 from explorer.view.links import from_query
 from explorer.view.replay import ReplayChoice, frame_problem, payload
 

@@ -1,0 +1,112 @@
+"""A run's plan: what a page needs to know of it without a trainer or a device.
+
+The page keeps a Plan and a CPU model that receives the worker's weights; only the worker
+holds a Trainer (its optimizer, its device tensors). The baselines are fitted here, once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from explorer import limits
+from explorer.data.ratings import Ratings, Split
+from explorer.devices import resolve_device
+from explorer.train.config import TrainConfig, make_split
+from explorer.train.model.baselines import Baselines, baselines
+from explorer.train.model.models import DotProduct, make_model
+from explorer.train.step.row_adamw import uses_row_updates
+
+EVAL_CHUNK = 1_000_000  # validation rows scored at once, to bound memory on 10M sets
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """The config, the split, the baselines and the sizes of one run."""
+
+    config: TrainConfig
+    split: Split
+    baselines: Baselines
+    device: str  # the device that trains, resolved from config.device ("auto" -> "cpu"...)
+    steps_per_epoch: int
+    total_steps: int
+
+
+def run_bytes(n_ratings: int, n_train: int, n_rows: int, n_factors: int, steps: int = 0) -> int:
+    """Memory a worker needs for a run: its copy of the data (users and items as int64,
+    ratings as float32), the training rows and one epoch's shuffled copy with its order, the
+    tables (n_users + n_items rows of n_factors + 1) nine times over: the weights, AdamW's two
+    moments and the gradients (or, for row updates, the packed block of the three), the
+    rollback's copy, two snapshots on the way to the page; and, for row updates, 128 bytes a
+    step for the schedule's tables (`steps`, 0 otherwise)."""
+    data = 20 * n_ratings + (20 + 28) * n_train
+    return data + 9 * 4 * n_rows * (n_factors + 1) + 48 * n_rows + 128 * steps
+
+
+def check_budget(
+    ratings: Ratings, config: TrainConfig, n_train: int, steps: int, device: str = "cpu"
+) -> None:
+    """ValueError with the numbers and the fix when the server cannot afford the run."""
+    work = n_train * config.epochs
+    if work > limits.max_run_ratings():
+        raise ValueError(
+            f"This run would train on {n_train:,} ratings x {config.epochs:,} epochs = "
+            f"{work:,} rating steps (about {work / 5e5 / 60:,.0f} minutes at 500,000 a "
+            f"second); this server allows {limits.max_run_ratings():,} a run "
+            "(EXPLORER_MAX_RUN_RATINGS). Use fewer epochs or a smaller data set."
+        )
+    n_rows = ratings.n_users + ratings.n_items
+    schedule = steps if uses_row_updates(config, device) else 0
+    need = run_bytes(len(ratings), n_train, n_rows, config.n_factors, schedule)
+    if need > limits.max_run_bytes():
+        steps_part, steps_fix = "", ""
+        if 128 * schedule > need / 4:
+            steps_part = f", and the schedule of AdamW on the touched rows for {steps:,} steps"
+            steps_fix = ", a larger batch size, fewer epochs, or AdamW on the touched rows off"
+        raise ValueError(
+            f"This run would need about {need / 2**20:,.0f} MB ({len(ratings):,} ratings, "
+            f"{n_rows:,} users and items of {config.n_factors} factors{steps_part}); this "
+            f"server gives a run at most {limits.max_run_bytes() / 2**20:,.0f} MB "
+            f"(EXPLORER_MAX_RUN_MB). Use fewer factors or a smaller data set{steps_fix}."
+        )
+
+
+def make_plan(ratings: Ratings, config: TrainConfig, split: Split | None = None) -> Plan:
+    """Check the config, the device and the server's budget, split the data, fit the
+    baselines: ValueError if any is wrong."""
+    config.check()
+    device = resolve_device(config.device)
+    split = split or make_split(ratings, config)
+    steps = max(1, math.ceil(len(split.train) / config.batch_size))
+    check_budget(ratings, config, len(split.train), steps * config.epochs, device.type)
+    u, i, r = ratings.users, ratings.items, ratings.ratings
+    base = baselines(u, i, r, split.train, split.valid, ratings.n_users, ratings.n_items)
+    return Plan(config, split, base, device.type, steps, steps * config.epochs)
+
+
+def new_model(ratings: Ratings, config: TrainConfig) -> DotProduct:
+    """The model a config asks for, initialised from its seed, on the CPU."""
+    return make_model(
+        config.model,
+        ratings.n_users,
+        ratings.n_items,
+        config.n_factors,
+        config.y_range,
+        config.init,
+        config.optimizer == "SparseAdam",
+        config.seed,
+    )
+
+
+def predict(model: DotProduct, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+    """Predictions in chunks, on the model's device: (N,) float32 on the CPU."""
+    device = next(model.parameters()).device
+    out = []
+    with torch.no_grad():
+        for a in range(0, len(users), EVAL_CHUNK):
+            u = users[a : a + EVAL_CHUNK].to(device)
+            i = items[a : a + EVAL_CHUNK].to(device)
+            out.append(model(u, i).float().cpu())
+    return torch.cat(out) if out else torch.empty(0)

@@ -1,0 +1,60 @@
+// The live charts' constants and layout helpers: ticks, extents, legend rows. Sent to the
+// browser in front of live_chart.js, as one module (explorer/ui/charts/components.py).
+
+const FONT = '12px "Source Sans", "Source Sans Pro", sans-serif';
+const TITLE_FONT = '600 14px "Source Sans", "Source Sans Pro", sans-serif';
+const TEXT = "#31333f";
+const MUTED = "#6b6f7b";
+const GRID = "#e6e8ee";
+const PAD = { left: 58, right: 14, top: 34, bottom: 40 };
+const LEGEND_ROW = 20;
+const HOVER_PX = 9;
+
+function niceTicks(lo, hi, count) {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const ticks = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    ticks.push(Number(t.toPrecision(12)));
+  }
+  return ticks;
+}
+
+function label(t) {
+  if (Math.abs(t) >= 1000) return Math.round(t).toLocaleString("en-US");
+  return String(Number(t.toPrecision(4)));
+}
+
+function extent(values, fixed, pad) {
+  if (fixed) return fixed;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (lo === Infinity) return [0, 1];
+  if (hi === lo) return [lo - 0.5, hi + 0.5];
+  const margin = (hi - lo) * pad;
+  return [lo - margin, hi + margin];
+}
+
+function legendRows(g, series, width) {
+  // lay the legend out left to right, wrapping: [[{s, x}], ...]
+  const rows = [[]];
+  let x = PAD.left;
+  for (const s of series) {
+    const w = 22 + g.measureText(s.name).width + 16;
+    if (x + w > width && rows[rows.length - 1].length) {
+      rows.push([]);
+      x = PAD.left;
+    }
+    rows[rows.length - 1].push({ s, x });
+    x += w;
+  }
+  return rows;
+}

@@ -1,0 +1,248 @@
+"""The Lookup page's later sections: bias, gradients, bags, cost, where they differ, code."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from explorer.devices import available_devices
+from explorer.lookup.bags import bag_compare
+from explorer.lookup.compare import LookupResult
+from explorer.lookup.config import DTYPES, LookupConfig, parse_indices
+from explorer.lookup.cost import lookup_cost, one_hot_cost, sweep
+from explorer.lookup.snippet import lookup_snippet
+from explorer.lookup.units import format_bytes
+from explorer.view import figures
+
+
+def _ok(flag: bool | None, diff: float | None) -> str:
+    if flag:
+        return "equal (torch.equal True, max |difference| 0)"
+    return f"not bit-for-bit equal (max |difference| {diff:.3g})"
+
+
+def bias_section(result: LookupResult) -> None:
+    st.subheader("4. Embedding + bias vs nn.Linear(n, d, bias=True)")
+    b = result.bias
+    if b is None:
+        st.info("Skipped with the one-hot path.")
+        return
+    why = ""
+    if not b.equal and result.renormed_rows:
+        why = (
+            f" Why: max_norm rescaled rows {result.renormed_rows} of the Embedding's weight in "
+            "place as it looked them up, while the Linear, built from the same original W, "
+            "multiplies the rows as they were."
+        )
+    st.markdown(
+        "`W[idx] + b` against `nn.Linear(n, d, bias=True)` on the one-hot: "
+        f"**{_ok(b.equal, b.max_abs_diff)}**.{why} "
+        f"This bias is **one vector of size d = {result.config.d}**, added to every row. The "
+        "book's biases are different: one *scalar per user and per item*, an `Embedding(n, 1)` "
+        "looked up like the factors. "
+        + (
+            "Below: the book's bias of each looked-up row."
+            if result.config.book_biases
+            else "Tick *Show the book's per-row biases* to see them."
+        )
+    )
+    st.dataframe(pd.DataFrame([b.bias.tolist()], index=["shared bias b (d,)"]), width="stretch")
+    if result.config.book_biases:
+        rows = result.idx.flatten().tolist()
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "row looked up": rows,
+                    "book's bias Embedding(n, 1)[row]": b.book_looked_up.flatten().tolist(),
+                }
+            ),
+            width="stretch",
+            hide_index=True,
+        )
+
+
+def gradient_section(result: LookupResult, heatmap) -> None:
+    st.subheader("5. Gradients")
+    g = result.gradients
+    if g is None:
+        st.info("Skipped with the one-hot path.")
+        return
+    cfg = result.config
+    verdict = _ok(g.equal, g.max_abs_diff)
+    if not g.equal and g.within_rounding:
+        verdict = (
+            f"equal but for summation order (max |difference| {g.max_abs_diff:.3g}, within "
+            f"the {g.rounding_bound:.3g} that adding the same numbers in another order can make)"
+        )
+    st.markdown(
+        "A seeded upstream gradient flows back through both paths. Weight gradient: "
+        f"**{verdict}**. Only looked-up rows get a gradient: "
+        f"{g.nonzero_rows}. Repeated indices add up: looked-up counts {g.counts}."
+    )
+    if not g.equal and g.within_rounding:
+        st.caption(
+            "Why not bit for bit: a row looked up k times gets the sum of k upstream rows. "
+            "The lookup's backward adds them one by one; the product's, one_hot.T @ upstream, "
+            "is a matrix product that adds them in another order, and floating-point addition "
+            "rounds differently in another order. Without repeated indices the two are equal."
+        )
+    if cfg.padding_idx is not None:
+        pad = cfg.padding_idx % cfg.n
+        msg = f"nn.Embedding gives the padding row {pad} no gradient" + (
+            ", while the one-hot product does: that row is where the two differ."
+            if g.padding_row_differs
+            else " (and this batch does not look it up)."
+        )
+        st.info(msg)
+    left, right = st.columns(2)
+    with left:
+        heatmap(g.lookup, "dL/dW through the lookup", "grad_lookup", "column j", "row i")
+    with right:
+        heatmap(
+            g.product,
+            "dL/dW through the product (Linear grad, transposed)",
+            "grad_product",
+            "column j",
+            "row i",
+        )
+    if g.sparse_indices is not None:
+        st.markdown("With `sparse=True` the gradient is stored as rows and values only:")
+        st.dataframe(
+            pd.DataFrame(g.sparse_values.tolist(), index=g.sparse_indices.tolist()), width="stretch"
+        )
+
+
+def bag_section(result: LookupResult) -> None:
+    st.subheader("6. Bags: nn.EmbeddingBag vs a multi-hot product")
+    st.caption("A 1-D batch is one bag; each row of a 2-D batch is a bag.")
+    rows = []
+    for mode in ("sum", "sum+weights", "mean", "max"):
+        r = bag_compare(
+            result.weight_after, result.idx, mode, result.config.seed, result.one_hot is not None
+        )
+        rows.append(
+            {
+                "mode": mode,
+                "product form": "none"
+                if r.product is None
+                else (
+                    "weighted multi-hot @ W"
+                    if r.weighted
+                    else "multi-hot @ W"
+                    if mode == "sum"
+                    else "(multi-hot / L) @ W"
+                ),
+                "bit-for-bit": r.exact,
+                "max |difference|": f"{r.max_abs_diff:.3g}",
+                "note": r.note,
+            }
+        )
+    # st.table wraps its cells: the note, the explanation, is read whole (a dataframe cut it)
+    st.table(pd.DataFrame(rows).set_index("mode"))
+
+
+def cost_section(config: LookupConfig, batch: int | None = None) -> None:
+    """The cost model and the timing sweep; batch is parsed from the config when not given."""
+    if batch is None:
+        try:
+            batch = torch.tensor(parse_indices(config.indices)).numel()
+        except ValueError:
+            return  # nothing to cost: the error above says what to type
+    if config.n < 1 or config.d < 1 or config.dtype not in DTYPES:
+        return
+    st.subheader("7. Cost")
+    size = DTYPES[config.dtype].itemsize
+    costs = [
+        lookup_cost(batch, config.n, config.d, size),
+        one_hot_cost(batch, config.n, config.d, size),
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "path": [c.name for c in costs],
+                "multiply-adds": [f"{c.multiply_adds:,}" for c in costs],
+                "bytes read": [format_bytes(c.bytes_read) for c in costs],
+                "bytes written": [format_bytes(c.bytes_written) for c in costs],
+                "input": [format_bytes(c.input_bytes) for c in costs],
+            }
+        ),
+        width="stretch",
+        hide_index=True,
+    )
+    st.caption(
+        f"Lookup: reads {batch} x {config.d} numbers. One-hot: builds a {batch} x "
+        f"{config.n} input, then {batch} x {config.n} x {config.d} multiply-adds."
+    )
+    with st.expander("Measure time against n (log-log)"):
+        devices = available_devices()
+        c1, c2, c3 = st.columns(3)
+        device = c1.selectbox("Device", devices, key="lk_sweep_device")
+        what = c2.radio("Pass", ["forward", "forward + backward"], key="lk_sweep_what")
+        batch_size = c3.number_input("Batch", 1, 8192, 1024, key="lk_sweep_batch")
+        if st.button("Run the sweep", key="lk_sweep_run"):
+            ns = [10**k for k in range(2, 6)]
+            ns = [n for n in ns if batch_size * n * 4 <= 512 * 2**20]
+            bar = st.progress(0.0, text="measuring...")
+            points = []
+            for k, p in enumerate(
+                sweep(ns, 50, int(batch_size), device, what != "forward", repeats=5), start=1
+            ):
+                points.append(p)
+                bar.progress(k / len(ns), text=f"n = {p.n:,}: one-hot / lookup = {p.ratio:.0f}x")
+            st.session_state["lk_sweep"] = (what, points)
+        if "lk_sweep" in st.session_state:
+            what_s, pts = st.session_state["lk_sweep"]
+            st.plotly_chart(
+                figures.sweep_figure(
+                    [p.n for p in pts],
+                    [p.lookup_s for p in pts],
+                    [p.one_hot_s for p in pts],
+                    what_s,
+                ),
+                key="lk_sweep_chart",
+            )
+
+
+def differ_section(result: LookupResult) -> None:
+    st.subheader("8. Where they differ")
+    cfg = result.config
+    if cfg.put_inf:
+        if result.inf_row is None:
+            st.info("Every row is looked up, so there is no free row to put inf in.")
+        else:
+            cols = result.nan_columns
+            st.markdown(
+                f"Row {result.inf_row} (not looked up) holds `inf` in column 0. In IEEE "
+                "arithmetic `0 x inf = NaN`, so the product's column(s) "
+                f"**{cols}** are NaN for every sample, while the lookup returns the finite "
+                f"rows unchanged (any NaN in the lookup: "
+                f"{bool(torch.isnan(result.lookup).any())})."
+            )
+    else:
+        st.markdown("Tick *Put inf in a row not looked up* in the sidebar to see `0 x inf = NaN`.")
+    if cfg.max_norm is not None:
+        rows = result.renormed_rows
+        st.markdown(
+            f"`max_norm = {cfg.max_norm:g}` renormalises looked-up rows longer than that, "
+            f"**in place, during the lookup**: rows {rows} of `emb.weight` changed. The product "
+            "reads the weight as it was, so the two outputs differ on those rows."
+        )
+        if rows:
+            norms = pd.DataFrame(
+                {
+                    "row": rows,
+                    "norm before": result.weight[rows].norm(dim=1).tolist(),
+                    "norm after": result.weight_after[rows].norm(dim=1).tolist(),
+                }
+            )
+            st.dataframe(norms, width="stretch", hide_index=True)
+    if math.isnan(result.max_abs_diff or 0.0):
+        st.caption("The max |difference| is NaN where one output is NaN and the other is not.")
+
+
+def code_section(config: LookupConfig) -> None:
+    st.subheader("9. The code")
+    st.code(lookup_snippet(config), language="python")

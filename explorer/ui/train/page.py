@@ -1,0 +1,199 @@
+"""The Train page: the book's DotProduct model learning live, then what it learned."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import threading
+
+import streamlit as st
+import torch
+
+from explorer.devices import available_devices, describe
+from explorer.train.config import TrainConfig, y_range_for
+from explorer.train.worker.runner import RESULT_STATES, TrainingRun
+from explorer.train.worker.worker import warm_up
+from explorer.ui import intro
+from explorer.ui.train import live as train_live
+from explorer.ui.train import replay as train_replay
+from explorer.ui.train import results as train_results
+from explorer.ui.train.data import data_section
+from explorer.ui.train.loading import data_choice
+from explorer.ui.train.session import (
+    RUN_KEY,
+    replace_run,
+    session_lock,
+    watch_this_session,
+    worker_slots,
+)
+from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
+from explorer.view.links import to_query
+
+P = "tr_"
+
+
+def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
+    """Sidebar widgets, one a TrainConfig field (the settings table); returns their config."""
+    devices = ["auto", *available_devices()]
+    if config.device not in devices:
+        st.warning(
+            f"device={config.device} in the link: this server has no {config.device} device "
+            f"(it has {', '.join(devices[1:])}), so the run trains on {devices[1]}."
+        )
+        config = dataclasses.replace(config, device="auto")
+        st.session_state[P + "device"] = "auto"
+    official = config.official_split and has_official
+    special = {
+        "device": {"choices": devices},
+        "official_split": {"hidden": not has_official},
+        "valid_pct": {"disabled": official},
+    }
+    return setting_widgets(st.sidebar, P, config, **special)
+
+
+def _train(ratings, config: TrainConfig) -> None:
+    with session_lock():
+        try:
+            new = TrainingRun(ratings, config, slots=worker_slots())
+        except ValueError as err:
+            st.session_state["tr_error"] = str(err)
+            return
+        replace_run(new)
+        watch_this_session(new)
+        new.start()
+
+
+def _train_pressed(ratings, config: TrainConfig) -> None:
+    st.session_state[train_replay.FRAME_KEY] = None  # a new run's replay opens on its end
+    _train(ratings, config)
+
+
+def _stop() -> None:
+    with session_lock():
+        run = st.session_state.get(RUN_KEY)
+        if run is not None:
+            run.stop()  # asks; the live view shows the stop when the worker has made it
+
+
+def _resume() -> None:
+    with session_lock():
+        run = st.session_state.get(RUN_KEY)
+        if run is not None:
+            run.start()
+
+
+def _reset() -> None:
+    with session_lock():
+        replace_run(None)
+
+
+def _buttons(ratings, config: TrainConfig) -> bool:
+    """Train, Stop, Resume, Reset. Callbacks act before the page is drawn, so each button's
+    enabled state below already reflects the click. Returns whether they were drawn for a
+    running run (the live section redraws the page if that has changed since)."""
+    run: TrainingRun | None = st.session_state.get(RUN_KEY)
+    running = run is not None and run.running
+    resumable = run is not None and run.resumable
+    c = st.columns([1, 1, 1, 4])
+    c[0].button(
+        "Train",
+        type="primary",
+        disabled=running,
+        key="tr_train",
+        on_click=_train_pressed,
+        args=(ratings, config),
+        help="Start a new run with these settings.",
+    )
+    c[1].button(
+        "Stop",
+        disabled=not running,
+        key="tr_stop",
+        on_click=_stop,
+        help="Pause after the current step.",
+    )
+    c[2].button(
+        "Resume",
+        disabled=not resumable,
+        key="tr_resume",
+        on_click=_resume,
+        help="Go on from where it stopped.",
+    )
+    c[3].button("Reset", key="tr_reset", on_click=_reset, help="Forget the run and its model.")
+    if "tr_error" in st.session_state:
+        show_error(ValueError(st.session_state.pop("tr_error")))
+    return running
+
+
+@st.cache_resource(show_spinner=False)
+def prepare() -> bool:
+    """Once per server process: start the training worker's fork server (it imports torch,
+    seconds on a small machine) in the background, so the first Train starts at once; and
+    give the server's own torch one thread."""
+    # The page's torch work is small (a PCA of 400 x 50, the Lookup page's tables): a second
+    # thread gains it nothing, and its OpenMP thread spinning after each call took CPU from
+    # the training worker (server 8% of a core instead of 15%; bench/live_overhead.py).
+    torch.set_num_threads(1)
+    threading.Thread(target=warm_up, daemon=True).start()
+    return True
+
+
+def _scale_note(ratings, config: TrainConfig) -> None:
+    """Say how y_range follows the data, and warn when ratings fall outside it."""
+    lo, hi = ratings.rating_range
+    rule = y_range_for(lo, hi)
+    st.sidebar.caption(
+        f"y_range follows the data: ratings from {lo:g} to {hi:g} give ({rule[0]:g}, "
+        f"{rule[1]:g}), a quarter of the span below, an eighth above (the book's (0, 5.5) "
+        "for 1-5 stars). Loading data sets it again."
+    )
+    if config.y_range is not None:
+        low, high = config.y_range
+        if float(ratings.ratings.min()) <= low or float(ratings.ratings.max()) >= high:
+            st.warning(
+                f"Some ratings lie outside y_range ({low:g}, {high:g}): sigmoid_range can never "
+                f"predict them. Widen it to at least ({rule[0]:g}, {rule[1]:g}).",
+                icon="⚠️",
+            )
+
+
+def render() -> None:
+    prepare()
+    session_lock()  # made now, before any callback can need it
+    intro.train_intro()
+    ratings = data_section()
+    config = stored_config(P, TrainConfig)
+    config = _controls(config, ratings.is_valid is not None)
+    if config.official_split and ratings.is_valid is None:
+        config = dataclasses.replace(config, official_split=False)
+    if "tr_link_train" not in st.session_state:  # a teacher's link: train=1 trains on open
+        st.session_state["tr_link_train"] = st.query_params.get("train") == "1"
+    extra = to_query(data_choice())
+    frame = train_replay.link_frame()  # read before the link is written again
+    if frame is not None:
+        extra["frame"] = str(frame)
+    if st.session_state["tr_link_train"]:
+        extra["train"] = "1"
+    keep_config(P, config, extra)
+    _scale_note(ratings, config)
+    try:
+        config.check()
+    except ValueError as err:
+        show_error(err)
+    first = st.session_state.pop("tr_link_train_pending", st.session_state["tr_link_train"])
+    if first and RUN_KEY not in st.session_state:
+        _train(ratings, config)
+    st.session_state["tr_link_train_pending"] = False  # once a session, on open
+    buttons_saw_running = _buttons(ratings, config)
+    with contextlib.suppress(ValueError):
+        st.caption(f"Training runs on {describe(config.device)}.")
+    train_live.view_toggles()
+    run: TrainingRun | None = st.session_state.get(RUN_KEY)
+    if run is None:
+        st.info(
+            "Press **Train** to start. Settings are in the sidebar; the link in the "
+            "address bar reproduces them."
+        )
+        return
+    train_live.live_section(run, buttons_saw_running)
+    if not run.running and run.view().status in RESULT_STATES:
+        train_results.results_section(run)  # a failed run shows no "what it learned"

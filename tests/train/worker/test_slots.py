@@ -1,0 +1,52 @@
+"""The server-wide cap: never more holders than the cap, the rest served in order of asking."""
+
+import gc
+import time
+
+import pytest
+
+from explorer.train.worker.slots import Slots
+
+
+class Holder:
+    pass
+
+
+def settled(granted: list, n: int) -> list:
+    """Grants run in threads of their own: wait for the first n."""
+    end = time.monotonic() + 10
+    while len(granted) < n and time.monotonic() < end:
+        time.sleep(0.01)
+    time.sleep(0.05)  # and a moment for any that should not come
+    return granted
+
+
+def test_past_the_cap_holders_wait_in_order_and_are_granted_as_slots_free():
+    slots, granted = Slots(2), []
+    a, b, c, d = Holder(), Holder(), Holder(), Holder()
+    assert slots.ask(1, a, granted.append) == 0 and slots.ask(2, b, granted.append) == 0
+    assert slots.ask(3, c, granted.append) == 1 and slots.ask(4, d, granted.append) == 2
+    assert slots.ask(3, c, granted.append) == 1  # asking again keeps its place
+    assert (slots.running, slots.waiting) == (2, 2)
+    slots.give_back(1)
+    assert settled(granted, 1) == [c] and slots.place(3) == 0 and slots.place(4) == 1
+    slots.give_back(4)  # d leaves the line before its turn
+    slots.give_back(2)
+    assert settled(granted, 1) == [c] and (slots.running, slots.waiting) == (1, 0)
+
+
+def test_a_holder_that_is_gone_is_never_granted():
+    slots, granted = Slots(1), []
+    slots.ask(1, Holder(), granted.append)
+    gone, kept = Holder(), Holder()
+    slots.ask(2, gone, granted.append)
+    slots.ask(3, kept, granted.append)
+    del gone
+    gc.collect()
+    slots.give_back(1)
+    assert settled(granted, 1) == [kept] and slots.running == 1
+
+
+def test_the_cap_is_at_least_one():
+    with pytest.raises(ValueError, match="at least 1"):
+        Slots(0)
