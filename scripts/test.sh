@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Set up everything the tests need and run them all: lint, format, unit, AppTest, browser.
+# Set up everything the tests need and run them all: lint, format, JS units, unit, AppTest,
+# browser. Arguments go to pytest: `-m "not e2e and not worker"` is the fast lane.
 # The browser tests need Debian's chromium; it is installed here when missing (apt-get, as
 # root or through sudo). Playwright drives it; no browser is ever downloaded by Playwright.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x /usr/bin/chromium ]; then
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v node >/dev/null || missing="$missing nodejs"
+if [ -n "$missing" ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+node --test tests/js/  # the charts' pure functions (Node's own runner, no packages)
 exec .venv/bin/python -m pytest "$@"

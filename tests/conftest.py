@@ -20,6 +20,23 @@ settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None
 settings.register_profile("explore", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# The fast lane (`./scripts/test.sh -m "not e2e and not worker"`) leaves out the browser and
+# the worker processes; these folders and files are marked here, single tests where they are.
+MARKED = {
+    "tests/e2e/": "e2e",
+    "tests/train/worker/test_runner.py": "worker",
+    "tests/ui/train/": "worker",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(__file__).resolve().parents[1]
+    for item in items:
+        rel = Path(item.fspath).resolve().relative_to(root).as_posix()
+        for prefix, mark in MARKED.items():
+            if rel.startswith(prefix):
+                item.add_marker(getattr(pytest.mark, mark))
+
 
 @pytest.fixture(scope="session")
 def tiny():

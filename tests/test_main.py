@@ -69,6 +69,7 @@ def test_bad_arguments_exit_with_a_message(capsys):
     assert "lr must be" in capsys.readouterr().err
 
 
+@pytest.mark.worker  # a child Python that imports torch
 def test_module_runs_as_a_program():
     res = subprocess.run(
         [sys.executable, "-m", "explorer", "train", "--n-ratings", "2000", "--epochs", "1"]

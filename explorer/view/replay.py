@@ -20,6 +20,7 @@ from explorer.view import live_charts, theme
 
 PLAY_SECONDS = 10.0  # Play shows the whole run in this long at 1x
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
+SIDE_HEIGHT = 220  # the curves beside the factor plot, each
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,11 @@ def payload(
         raise ValueError("the replay needs one label and one name per point")
     packed, lo, hi = _packed(coords)
     pad = [(h - low) * 0.05 for low, h in zip(lo, hi, strict=True)]
-    groups = [
-        {"name": name, "color": colour, "members": m.tolist()}
-        for name, colour, m in theme.label_groups(labels)
-    ]
+    title = "Item factors" if which == "items" else "User factors"
+    # the live view's factor spec, at the last frame: the player fills in each frame's points
+    factor = live_charts.factor_spec(coords[-1], labels, names, title)
+    members = [m.tolist() for _, _, m in theme.label_groups(labels)]  # series k's points
+    side = {k: {**v, "height": SIDE_HEIGHT} if v else v for k, v in curves.items()}
     planted = None
     if replay.planted is not None:
         points = list(zip(replay.steps, replay.planted, strict=True))
@@ -89,13 +91,13 @@ def payload(
         "hi": hi,
         "x_range": [lo[0] - pad[0], hi[0] + pad[0]],
         "y_range": [lo[1] - pad[1], hi[1] + pad[1]],
-        "groups": groups,
-        "names": names,
-        "title": "Item factors" if which == "items" else "User factors",
+        "factor": factor,
+        "members": members,
+        "title": title,
         "scores": replay.planted,
-        "loss": curves["loss"],
-        "rmse": curves["rmse"],
-        "planted": planted,
+        "loss": side["loss"],
+        "rmse": side["rmse"],
+        "planted": {**planted, "height": SIDE_HEIGHT} if planted else None,
         "seconds": PLAY_SECONDS,
         "speeds": list(SPEEDS),
     }

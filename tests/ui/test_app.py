@@ -123,6 +123,7 @@ def test_the_timing_sweep_runs_on_demand_and_draws_its_chart(at):
     assert spec["data"][0]["x"] == [100, 1000, 10000, 100000]
 
 
+@pytest.mark.worker  # a child Python
 def test_a_training_worker_importing_the_app_draws_nothing_and_imports_no_streamlit():
     # a forkserver child runs the parent's main script as __mp_main__ before it trains
     code = (

@@ -7,7 +7,7 @@ import torch
 
 from explorer.train.loop.frames import FrameKeeper
 from explorer.view.links import from_query
-from explorer.view.replay import ReplayChoice, frame_problem, payload
+from explorer.view.replay import SIDE_HEIGHT, ReplayChoice, frame_problem, payload
 
 
 def _replay(n_frames=6, n=30):
@@ -34,8 +34,10 @@ def test_packed_coordinates_decode_to_the_frames():
     step = (hi - lo) / 65535
     assert np.all(np.abs(decoded - replay.items.numpy()) <= step / 2 + 1e-9)
     assert data["n"] == 6 and data["points"] == 30 and data["steps"] == replay.steps
-    members = sorted(i for g in data["groups"] for i in g["members"])
-    assert members == list(range(30))  # every point in exactly one group
+    members = sorted(i for m in data["members"] for i in m)
+    assert members == list(range(30))  # every point in exactly one series
+    assert len(data["members"]) == len(data["factor"]["series"])
+    assert data["loss"]["height"] == data["rmse"]["height"] == SIDE_HEIGHT
 
 
 def test_users_travel_too_and_a_wrong_label_count_is_refused():

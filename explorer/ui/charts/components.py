@@ -4,9 +4,9 @@ JavaScript is ES modules beside this file, bundled for the browser by `bundle.py
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
+
+from explorer.ui.charts.bundle import bundle
 
 _CSS = """
 .live-chart { position: relative; }
@@ -30,12 +30,8 @@ _REPLAY_CSS = """
 .replay-grid { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 12px; }
 @media (max-width: 760px) { .replay-grid { grid-template-columns: minmax(0, 1fr); } }
 """
-_HERE = Path(__file__).parent
-_SHARED = ("live_chart_layout.js", "live_chart_draw.js")
-_LIVE_JS = "\n".join((_HERE / name).read_text() for name in (*_SHARED, "live_chart.js"))
-_REPLAY_JS = "\n".join((_HERE / name).read_text() for name in (*_SHARED, "replay.js"))
-_live = st.components.v2.component("live_chart", js=_LIVE_JS, css=_CSS)
-_replay = st.components.v2.component("replay", js=_REPLAY_JS, css=_CSS + _REPLAY_CSS)
+_live = st.components.v2.component("live_chart", js=bundle("live_chart.js"), css=_CSS)
+_replay = st.components.v2.component("replay", js=bundle("replay.js"), css=_CSS + _REPLAY_CSS)
 
 
 def live_chart(spec: dict, key: str) -> None:

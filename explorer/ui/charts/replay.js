@@ -2,64 +2,20 @@
 // sends the whole run once (explorer/view/replay.py); the timeline, Play and the speed only
 // redraw canvases here, so Play runs at the browser's frame rate. The frame a user stops on
 // goes back to the server (setStateValue "frame"), which writes it into the link.
-// Drawing: live_chart_draw.js; constants: live_chart_layout.js.
+// Drawing: draw.js; the frames and their specs: frames.js (pure, unit-tested).
 
-function decode(data) {
-  const bytes = Uint8Array.from(atob(data.coords), (c) => c.charCodeAt(0));
-  const q = new Uint16Array(bytes.buffer);
-  const [x0, y0] = data.lo;
-  const sx = (data.hi[0] - x0) / 65535;
-  const sy = (data.hi[1] - y0) / 65535;
-  const per = data.points * 2;
-  const frames = [];
-  for (let f = 0; f < data.n; f++) {
-    const xs = new Float64Array(data.points);
-    const ys = new Float64Array(data.points);
-    for (let p = 0; p < data.points; p++) {
-      xs[p] = x0 + q[f * per + 2 * p] * sx;
-      ys[p] = y0 + q[f * per + 2 * p + 1] * sy;
-    }
-    frames.push([xs, ys]);
-  }
-  return frames;
-}
+import { draw, mountChart } from "./draw.js";
+import { decode, frameSpec, frameText, lerpFrame } from "./frames.js";
 
-function frameText(data, f) {
-  const score = data.scores ? ` · recovered R² ${data.scores[f].toFixed(2)}` : "";
-  return `${data.title} at step ${data.steps[f].toLocaleString("en-US")}, epoch ${data.epochs[f]}${score}`;
-}
-
-// Frame f, or, with 0 < frac < 1, the points a fraction of the way to frame f + 1: Play
-// moves them smoothly at the screen's rate however few frames a short run kept.
+// Draw frame f, or (while playing) the points a fraction `frac` of the way to frame f + 1.
 function show(st, f, frac = 0) {
   const data = st.data;
   st.frame = f;
-  let [xs, ys] = st.frames[f];
-  let step = data.steps[f];
-  if (frac > 0 && f + 1 < data.n) {
-    const [nx, ny] = st.frames[f + 1];
-    xs = xs.map((x, i) => x + (nx[i] - x) * frac);
-    ys = ys.map((y, i) => y + (ny[i] - y) * frac);
-    step += (data.steps[f + 1] - step) * frac;
-  }
-  st.factor.spec = {
-    kind: "points",
-    title: frameText(data, f),
-    x_title: "PC 1",
-    y_title: "PC 2",
-    height: 460,
-    x_range: st.zoom.checked ? null : data.x_range, // zoomed: the axes follow the cloud's size
-    y_range: st.zoom.checked ? null : data.y_range,
-    summary: `frame ${f + 1} of ${data.n}`,
-    series: data.groups.map((g) => ({
-      name: g.name,
-      color: g.color,
-      alpha: 0.8,
-      x: g.members.map((i) => xs[i]),
-      y: g.members.map((i) => ys[i]),
-      text: g.members.map((i) => data.names[i]),
-    })),
-  };
+  const [xs, ys, step] = lerpFrame(st.frames, data.steps, f, frac);
+  const ranges = st.zoom.checked ? null : [data.x_range, data.y_range]; // zoomed: axes follow
+  const summary = `frame ${f + 1} of ${data.n}`;
+  const title = frameText(data, f);
+  st.factor.spec = frameSpec(data.factor, data.members, xs, ys, title, summary, ranges);
   draw(st.factor);
   for (const c of st.curves) {
     c.spec = { ...c.base, cursor_x: step };
@@ -174,7 +130,7 @@ function load(st, data) {
   st.sides.forEach((c, k) => {
     c.root.style.display = specs[k] ? "block" : "none";
     if (specs[k]) {
-      c.base = { ...specs[k], height: 220 };
+      c.base = specs[k];
       st.curves.push(c);
     }
   });

@@ -11,9 +11,9 @@ import pytest
 import torch
 from torch.testing import assert_close
 
-from explorer.train.step import row_adamw as module
 from explorer.train.config import TrainConfig
 from explorer.train.model.models import make_model
+from explorer.train.step import row_adamw as module
 from explorer.train.step.reference import make_optimizer, make_scheduler, param_groups
 from explorer.train.step.row_adamw import RowAdamW, _kernel
 

@@ -1,16 +1,16 @@
-// The live charts' constants and layout helpers: ticks, extents, legend rows. Sent to the
-// browser in front of live_chart.js, as one module (explorer/ui/charts/components.py).
+// The charts' constants and layout helpers: ticks, extents, legend rows. Pure functions,
+// unit-tested with Node (tests/js/); bundled for the browser by bundle.py.
 
-const FONT = '12px "Source Sans", "Source Sans Pro", sans-serif';
-const TITLE_FONT = '600 14px "Source Sans", "Source Sans Pro", sans-serif';
-const TEXT = "#31333f";
-const MUTED = "#6b6f7b";
-const GRID = "#e6e8ee";
-const PAD = { left: 58, right: 14, top: 34, bottom: 40 };
-const LEGEND_ROW = 20;
-const HOVER_PX = 9;
+export const FONT = '12px "Source Sans", "Source Sans Pro", sans-serif';
+export const TITLE_FONT = '600 14px "Source Sans", "Source Sans Pro", sans-serif';
+export const TEXT = "#31333f";
+export const MUTED = "#6b6f7b";
+export const GRID = "#e6e8ee";
+export const PAD = { left: 58, right: 14, top: 34, bottom: 40 };
+export const LEGEND_ROW = 20;
+export const HOVER_PX = 9;
 
-function niceTicks(lo, hi, count) {
+export function niceTicks(lo, hi, count) {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -22,12 +22,12 @@ function niceTicks(lo, hi, count) {
   return ticks;
 }
 
-function label(t) {
+export function label(t) {
   if (Math.abs(t) >= 1000) return Math.round(t).toLocaleString("en-US");
   return String(Number(t.toPrecision(4)));
 }
 
-function extent(values, fixed, pad) {
+export function extent(values, fixed, pad) {
   if (fixed) return fixed;
   let lo = Infinity;
   let hi = -Infinity;
@@ -43,7 +43,7 @@ function extent(values, fixed, pad) {
   return [lo - margin, hi + margin];
 }
 
-function legendRows(g, series, width) {
+export function legendRows(g, series, width) {
   // lay the legend out left to right, wrapping: [[{s, x}], ...]
   const rows = [[]];
   let x = PAD.left;

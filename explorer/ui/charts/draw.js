@@ -5,7 +5,22 @@
 //   `text` show it on hover, the way the finished (plotly) chart does; `cursor_x` draws a
 //   vertical line there (the replay's frame).
 
-function draw(state) {
+import {
+  FONT,
+  TITLE_FONT,
+  TEXT,
+  MUTED,
+  GRID,
+  PAD,
+  LEGEND_ROW,
+  HOVER_PX,
+  niceTicks,
+  label,
+  extent,
+  legendRows,
+} from "./layout.js";
+
+export function draw(state) {
   const spec = state.spec;
   const canvas = state.canvas;
   const width = Math.max(240, state.root.clientWidth || 600);
@@ -165,7 +180,7 @@ function draw(state) {
   }
 }
 
-function nearest(state) {
+export function nearest(state) {
   const [mx, my] = state.mouse;
   let best = null;
   let bestD = HOVER_PX * HOVER_PX;
@@ -181,7 +196,7 @@ function nearest(state) {
 
 // A moved mouse picks the nearest point; a redraw keeps showing the point picked, wherever it
 // has moved to, so a title stays readable while the factors learn.
-function hover(state, moved) {
+export function hover(state, moved) {
   const tip = state.tip;
   if (moved) state.picked = state.mouse ? nearest(state)?.[2] ?? null : null;
   const hit = state.picked === null ? null : state.hits.find((h) => h[2] === state.picked);
@@ -199,7 +214,7 @@ function hover(state, moved) {
 
 // One chart: a <canvas> with its hover tip, in `parent`; returns the state draw() takes.
 // extra: more classes for its root ("replay-chart" in the replay).
-function mountChart(parent, spec, extra = "") {
+export function mountChart(parent, spec, extra = "") {
   const root = document.createElement("div");
   root.className = `live-chart ${extra}`.trim();
   const canvas = document.createElement("canvas");

@@ -1,0 +1,61 @@
+// The charts' layout helpers (explorer/ui/charts/layout.js): ticks, labels, extents, legend.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { extent, label, legendRows, niceTicks, PAD } from "../../explorer/ui/charts/layout.js";
+
+test("ticks are nice, evenly spaced and inside the range", () => {
+  for (const [lo, hi, count] of [
+    [0, 1, 5],
+    [0.8, 5.3, 5],
+    [-3.2, 7.9, 4],
+    [1e-4, 3e-3, 5],
+    [0, 123456, 6],
+  ]) {
+    const ticks = niceTicks(lo, hi, count);
+    assert.ok(ticks.length >= 2, `${lo}..${hi}: ${ticks}`);
+    assert.ok(ticks.length <= 2 * count + 1, `${lo}..${hi}: ${ticks}`);
+    const step = ticks[1] - ticks[0];
+    const mantissa = step / 10 ** Math.floor(Math.log10(step));
+    assert.ok([1, 2, 2.5, 5].some((m) => Math.abs(mantissa - m) < 1e-9), `step ${step}`);
+    for (let k = 0; k < ticks.length; k++) {
+      assert.ok(ticks[k] >= lo - step * 1e-9 && ticks[k] <= hi + step * 1e-9);
+      if (k) assert.ok(Math.abs(ticks[k] - ticks[k - 1] - step) < step * 1e-9);
+    }
+  }
+});
+
+test("an empty or reversed range has one tick", () => {
+  assert.deepEqual(niceTicks(2, 2, 5), [2]);
+  assert.deepEqual(niceTicks(3, 1, 5), [3]);
+});
+
+test("labels: four significant digits, thousands with separators", () => {
+  assert.equal(label(0.123456), "0.1235");
+  assert.equal(label(2.5), "2.5");
+  assert.equal(label(12345.6), "12,346");
+  assert.equal(label(-1500), "-1,500");
+});
+
+test("an extent pads the finite values, and a fixed one is kept", () => {
+  assert.deepEqual(extent([1, 3, NaN, Infinity], null, 0.5), [0, 4]);
+  assert.deepEqual(extent([2, 2], null, 0.1), [1.5, 2.5]);
+  assert.deepEqual(extent([NaN], null, 0.1), [0, 1]);
+  assert.deepEqual(extent([1, 9], [0, 5.5], 0.1), [0, 5.5]);
+});
+
+test("the legend wraps to a new row when a name would pass the width", () => {
+  const g = { measureText: (s) => ({ width: 10 * s.length }) }; // 10 px a letter
+  const series = ["aaaa", "bbbb", "cccc"].map((name) => ({ name }));
+  const wide = legendRows(g, series, 1000);
+  assert.equal(wide.length, 1);
+  assert.deepEqual(
+    wide[0].map((e) => e.x),
+    [PAD.left, PAD.left + 78, PAD.left + 156],
+  );
+  const narrow = legendRows(g, series, PAD.left + 160);
+  assert.deepEqual(
+    narrow.map((row) => row.map((e) => e.s.name)),
+    [["aaaa", "bbbb"], ["cccc"]],
+  );
+});
