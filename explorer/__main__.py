@@ -9,8 +9,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from explorer.data.choice import DataChoice
 from explorer.data.csvfile import read_ratings_csv
-from explorer.data.movielens import ML100K_SPLITS, read_movielens
+from explorer.data.movielens import read_movielens
 from explorer.data.ratings import Ratings
 from explorer.data.synthetic import synthetic_ratings
 from explorer.settings import bounds_text, parse_entry, problem, table
@@ -22,24 +23,32 @@ from explorer.view.export import projector_tsv, save_checkpoint
 
 def load_data(args: argparse.Namespace) -> Ratings:
     """The data the arguments name: synthetic (default), a MovieLens path, or a download."""
+    choice = DataChoice(**values_from_args(args, DataChoice, DATA_FLAGS))
+    split = choice.split or None
     if args.data == "synthetic":
-        return synthetic_ratings(args.n_ratings, seed=args.data_seed)
+        return synthetic_ratings(choice.n_ratings, n_genres=choice.genres, seed=choice.data_seed)
     if args.data == "ml-100k":
         from explorer.data.download import download_ml100k, find_ml100k
 
-        return read_movielens(find_ml100k() or download_ml100k(progressbar=True), args.split)
+        return read_movielens(find_ml100k() or download_ml100k(progressbar=True), split)
     path = Path(args.data).expanduser()
     if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt"):
-        if args.split:
+        if split:
             raise ValueError("--split is for MovieLens 100k; a CSV of your own has no split.")
         return read_ratings_csv(path.read_bytes(), source=f"ratings from {path.name}")
-    return read_movielens(path, args.split)
+    return read_movielens(path, split)
 
 
-def _add_config_args(parser: argparse.ArgumentParser) -> None:
-    """One flag per TrainConfig field, with its help and bounds from the settings table."""
-    group = parser.add_argument_group("training settings (the same table as the page's)")
-    for e in table(TrainConfig):
+DATA_FLAGS = ("n_ratings", "genres", "data_seed", "split")  # DataChoice's rows with a flag;
+# `--data` names the source itself: synthetic, ml-100k, or a path (a folder, a zip, a CSV)
+
+
+def _add_table_args(parser, cls: type, title: str, names: tuple[str, ...] | None = None) -> None:
+    """One flag per row of a settings table, with its help and bounds from the table."""
+    group = parser.add_argument_group(title)
+    for e in table(cls):
+        if names is not None and e.name not in names:
+            continue
         allowed = bounds_text(e)
         text = f"{e.setting.help} Default {_default_text(e.default)}"
         text += f"; {allowed}." if allowed else "."
@@ -56,11 +65,11 @@ def _default_text(value) -> str:
     return str(value)
 
 
-def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """TrainConfig from the --field arguments, each parsed and checked by its table row."""
+def values_from_args(args, cls: type, names: tuple[str, ...] | None = None) -> dict:
+    """The flags given for a table's rows, each parsed and checked by its row."""
     values = {}
-    for e in table(TrainConfig):
-        text = getattr(args, e.name)
+    for e in table(cls):
+        text = getattr(args, e.name, None) if names is None or e.name in names else None
         if text is None:
             continue
         try:
@@ -71,7 +80,12 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         if why:
             raise ValueError(f"{e.flag} {text!r}: {why}.")
         values[e.name] = value
-    return TrainConfig(**values)
+    return values
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """TrainConfig from the --field arguments, each parsed and checked by its table row."""
+    return TrainConfig(**values_from_args(args, TrainConfig))
 
 
 def train(args: argparse.Namespace) -> int:
@@ -143,12 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         help="synthetic (default), ml-100k (found in data/ or downloaded), "
         "a MovieLens folder or zip, or a ratings CSV of your own (user, item, rating)",
     )
-    p.add_argument("--split", choices=ML100K_SPLITS, help="an official MovieLens 100k split")
-    p.add_argument("--n-ratings", type=int, default=20_000, help="synthetic set size")
-    p.add_argument("--data-seed", type=int, default=0, help="synthetic set seed")
     p.add_argument("--checkpoint", help="save the trained model to this file")
     p.add_argument("--projector", help="write vectors.tsv and metadata.tsv into this folder")
-    _add_config_args(p)
+    _add_table_args(p, DataChoice, "data settings (the same table as the page's)", DATA_FLAGS)
+    _add_table_args(p, TrainConfig, "training settings (the same table as the page's)")
     p.set_defaults(func=train)
     args = parser.parse_args(argv)
     try:

@@ -29,6 +29,7 @@ class Setting:
     above: bool = False  # low itself is not allowed: the value must be greater
     step: float | None = None  # the widget's step
     choices: tuple[str, ...] = ()  # the allowed values of a text field
+    labels: tuple[str, ...] = ()  # what the widget shows for each choice (default: the value)
     widget: str = "number"  # one of WIDGETS
     fmt: str | None = None  # printf format of a number box
     group: str = ""  # the sidebar header it is drawn under
@@ -37,6 +38,14 @@ class Setting:
     def __post_init__(self):
         if self.widget not in WIDGETS:
             raise ValueError(f"widget must be one of {WIDGETS}, not {self.widget!r}")
+        if self.labels and len(self.labels) != len(self.choices):
+            raise ValueError("labels, when given, name every choice, in order")
+
+    def label_of(self, choice: str) -> str:
+        """What the widget shows for one choice."""
+        if self.labels and choice in self.choices:
+            return self.labels[self.choices.index(choice)]
+        return str(choice)
 
 
 def setting(default: Any, label: str, help: str, **kw: Any) -> Any:

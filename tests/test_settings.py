@@ -7,11 +7,12 @@ from types import MappingProxyType
 import pytest
 
 from explorer.__main__ import main
+from explorer.data.choice import DataChoice
 from explorer.lookup.config import LookupConfig
 from explorer.settings import bounds_text, entry, parse_entry, problem, problems, table
 from explorer.train.config import TrainConfig
 from explorer.view.links import from_query
-from tests.ui.train.test_page import page
+from tests.ui.apptest import page
 
 
 def test_every_field_of_both_configs_has_a_setting_and_its_default_passes():
@@ -94,3 +95,61 @@ def test_one_bound_changed_in_the_table_moves_the_widget(epochs_up_to_7):
     assert any("epochs must be between 1 and 7, not 8" in e.value for e in at.error)
     at.button(key="tr_train").click().run()
     assert not at.exception and "tr_run" not in at.session_state  # nothing trains on it
+
+
+def test_the_data_widgets_show_what_the_data_choice_table_declares():
+    from explorer.ui.widgets import help_text
+
+    at = page()
+    source = at.radio(key="tr_source")
+    e = entry(DataChoice, "data")
+    assert (source.label, source.help) == (e.setting.label, help_text(e))
+    assert source.options == list(e.setting.labels) and source.value == "synthetic"
+    for key, name in (("tr_syn_n", "n_ratings"), ("tr_syn_seed", "data_seed")):
+        box, e = at.number_input(key=key), entry(DataChoice, name)
+        assert (box.label, box.help, box.value) == (e.setting.label, help_text(e), e.default)
+    genres, e = at.slider(key="tr_syn_genres"), entry(DataChoice, "genres")
+    assert (genres.min, genres.max, genres.label) == (
+        e.setting.low,
+        e.setting.high,
+        e.setting.label,
+    )
+    source.set_value("ml-100k").run()
+    split, e = at.selectbox(key="tr_ml_split"), entry(DataChoice, "split")
+    assert split.options == list(e.setting.labels) and split.help == help_text(e)
+    at.radio(key="tr_source").set_value("folder").run()
+    path, e = at.text_input(key="tr_ml_path"), entry(DataChoice, "path")
+    assert (path.label, path.help) == (e.setting.label, help_text(e))
+
+
+def test_the_command_lines_data_flags_come_from_the_same_table(capsys):
+    from explorer.__main__ import DATA_FLAGS
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for name in DATA_FLAGS:
+        e = entry(DataChoice, name)
+        assert f"{e.flag} VALUE {e.setting.help}" in text
+        assert bounds_text(e) in text
+    assert main(["train", "--genres", str(int(entry(DataChoice, "genres").setting.high) + 1)]) == 2
+    assert "--genres '9': genres must be between 2 and 8" in capsys.readouterr().err
+
+
+def test_the_sweeps_boxes_come_from_their_table():
+    from streamlit.testing.v1 import AppTest
+
+    from explorer.lookup.cost import SweepChoice
+    from explorer.ui.widgets import help_text
+
+    at = AppTest.from_string(
+        "from explorer.ui.lookup import cost\n"
+        "from explorer.lookup.config import LookupConfig\n"
+        "cost.cost_section(LookupConfig())\n",
+        default_timeout=60,
+    ).run()
+    batch, e = at.number_input(key="lk_sweep_batch"), entry(SweepChoice, "batch")
+    assert (batch.label, batch.help, batch.value) == (e.setting.label, help_text(e), e.default)
+    batch.set_value(int(e.setting.high) + 1).run()
+    assert "batch must be between 1 and 8,192, not 8,193" in at.error[0].value
+    assert len(at.button) == 0  # no Run button while the batch is out of its bounds

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.data.movielens import ML100K_SPLITS
-from explorer.data.synthetic import MAX_RATINGS
+from explorer.data.synthetic import GENRES, MAX_RATINGS, MIN_GENRES, MIN_RATINGS
 from explorer.settings import setting
 
 SOURCES = ("synthetic", "ml-100k", "folder", "upload")
+SOURCE_LABELS = ("Built-in synthetic", "MovieLens 100k", "MovieLens folder or zip", "Upload a CSV")
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,14 @@ class DataChoice:
         "synthetic: the built-in set; ml-100k: MovieLens 100k; folder: a MovieLens folder or "
         "zip on the server; upload: a CSV of your own (it cannot travel in a link).",
         choices=SOURCES,
-        widget="select",
+        labels=SOURCE_LABELS,
+        widget="radio",
     )
     n_ratings: int = setting(
         20_000,
         "Ratings",
         "Size of the generated set.",
-        low=100,
+        low=MIN_RATINGS,
         high=MAX_RATINGS,
         step=10_000,
     )
@@ -35,8 +37,8 @@ class DataChoice:
         6,
         "Genres",
         "How many planted genres the items fall into.",
-        low=2,
-        high=8,
+        low=MIN_GENRES,
+        high=len(GENRES),
         step=1,
         widget="slider",
     )
@@ -48,12 +50,14 @@ class DataChoice:
         "Official split (optional)",
         "u1..u5, ua, ub: the test rows become the validation set; empty: none.",
         choices=("", *ML100K_SPLITS),
+        labels=("(none)", *ML100K_SPLITS),
         widget="select",
     )
     path: str = setting(
         "",
         "Folder or zip on the server",
-        "Holding u.data, ratings.csv or ratings.dat.",
+        "Holding u.data (100k), ratings.csv or ratings.dat (1M), in one of the folders this "
+        "server reads data from.",
         widget="text",
     )
 

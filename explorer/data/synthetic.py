@@ -26,7 +26,8 @@ _WORDS = {
     "Documentary": ("Oceans", "Bees", "Glaciers", "Markets", "Railways", "Volcanoes"),
     "Animation": ("Bunny", "Dragon", "Robot", "Pirate", "Penguin", "Toybox"),
 }
-MAX_RATINGS = 10_000_000
+MIN_RATINGS, MAX_RATINGS = 100, 10_000_000  # the sizes a set may have (the table reads them)
+MIN_GENRES = 2
 GUMBEL_CELLS = 20_000_000  # up to this many (user, item) cells, sample exactly
 
 
@@ -100,10 +101,12 @@ def synthetic_ratings(
     seed: int = 0,
 ) -> Ratings:
     """Ratings from planted factors; the same seed gives the same set."""
-    if not 100 <= n_ratings <= MAX_RATINGS:
-        raise ValueError(f"n_ratings = {n_ratings:,}: choose between 100 and {MAX_RATINGS:,}.")
-    if not 2 <= n_genres <= len(GENRES):
-        raise ValueError(f"n_genres = {n_genres}: choose between 2 and {len(GENRES)}.")
+    if not MIN_RATINGS <= n_ratings <= MAX_RATINGS:
+        raise ValueError(
+            f"n_ratings = {n_ratings:,}: choose between {MIN_RATINGS:,} and {MAX_RATINGS:,}."
+        )
+    if not MIN_GENRES <= n_genres <= len(GENRES):
+        raise ValueError(f"n_genres = {n_genres}: choose between {MIN_GENRES} and {len(GENRES)}.")
     du, di = default_sizes(n_ratings)
     n_users, n_items = n_users or du, n_items or di
     if n_ratings > n_users * n_items // 2:

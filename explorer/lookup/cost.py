@@ -9,7 +9,25 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from explorer.settings import setting
+
 INDEX_BYTES = 8  # torch.long
+
+
+@dataclass(frozen=True)
+class SweepChoice:
+    """The measured sweep's settings: one table row each, like the configs'."""
+
+    passes: str = setting(
+        "forward",
+        "Pass",
+        "What is timed: the forward pass alone, or forward and backward.",
+        choices=("forward", "forward + backward"),
+        widget="radio",
+    )
+    batch: int = setting(
+        1024, "Batch", "Indices looked up in each timed pass.", low=1, high=8192, step=1
+    )
 
 
 @dataclass(frozen=True)

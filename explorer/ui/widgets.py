@@ -93,7 +93,7 @@ def setting_widget(box, e: Entry, key: str, **kw: Any) -> Any:
         return _pair(box, e, key, disabled)
     if s.widget in ("select", "radio"):
         options = list(kw.get("choices", s.choices))
-        fmt = kw.get("format_func", str)
+        fmt = kw.get("format_func", s.label_of)
         if s.widget == "radio":
             return box.radio(s.label, options, format_func=fmt, horizontal=True, **common)
         return box.selectbox(s.label, options, format_func=fmt, **common)

@@ -8,6 +8,7 @@ import torch
 from explorer.lookup.compare import LookupResult, compare
 from explorer.lookup.config import INITS, LookupConfig
 from explorer.ui import intro
+from explorer.ui.lookup import cost as lookup_cost
 from explorer.ui.lookup import sections as lookup_sections
 from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
 from explorer.view import figures
@@ -61,7 +62,7 @@ def render() -> None:
         show_error(err)
         last = st.session_state.get(LAST_GOOD)
         if last is None:
-            lookup_sections.cost_section(config)  # still cheap to say, when sizes make sense
+            lookup_cost.cost_section(config)  # still cheap to say, when sizes make sense
             return
         result = compare(last)  # it passed before: it passes again
         st.caption(  # the view stays: below is the last one that worked
@@ -119,6 +120,6 @@ def render() -> None:
     lookup_sections.bias_section(result)
     lookup_sections.gradient_section(result, _heatmap)
     lookup_sections.bag_section(result)
-    lookup_sections.cost_section(config, result.idx.numel())
+    lookup_cost.cost_section(config, result.idx.numel())
     lookup_sections.differ_section(result)
     lookup_sections.code_section(config)

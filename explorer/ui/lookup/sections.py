@@ -8,14 +8,10 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from explorer.devices import available_devices
 from explorer.lookup.bags import bag_compare
 from explorer.lookup.compare import LookupResult
-from explorer.lookup.config import DTYPES, LookupConfig, parse_indices
-from explorer.lookup.cost import lookup_cost, one_hot_cost, sweep
+from explorer.lookup.config import LookupConfig
 from explorer.lookup.snippet import lookup_snippet
-from explorer.lookup.units import format_bytes
-from explorer.view import figures
 
 
 def _ok(flag: bool | None, diff: float | None) -> str:
@@ -142,68 +138,6 @@ def bag_section(result: LookupResult) -> None:
         )
     # st.table wraps its cells: the note, the explanation, is read whole (a dataframe cut it)
     st.table(pd.DataFrame(rows).set_index("mode"))
-
-
-def cost_section(config: LookupConfig, batch: int | None = None) -> None:
-    """The cost model and the timing sweep; batch is parsed from the config when not given."""
-    if batch is None:
-        try:
-            batch = torch.tensor(parse_indices(config.indices)).numel()
-        except ValueError:
-            return  # nothing to cost: the error above says what to type
-    if config.n < 1 or config.d < 1 or config.dtype not in DTYPES:
-        return
-    st.subheader("7. Cost")
-    size = DTYPES[config.dtype].itemsize
-    costs = [
-        lookup_cost(batch, config.n, config.d, size),
-        one_hot_cost(batch, config.n, config.d, size),
-    ]
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "path": [c.name for c in costs],
-                "multiply-adds": [f"{c.multiply_adds:,}" for c in costs],
-                "bytes read": [format_bytes(c.bytes_read) for c in costs],
-                "bytes written": [format_bytes(c.bytes_written) for c in costs],
-                "input": [format_bytes(c.input_bytes) for c in costs],
-            }
-        ),
-        width="stretch",
-        hide_index=True,
-    )
-    st.caption(
-        f"Lookup: reads {batch} x {config.d} numbers. One-hot: builds a {batch} x "
-        f"{config.n} input, then {batch} x {config.n} x {config.d} multiply-adds."
-    )
-    with st.expander("Measure time against n (log-log)"):
-        devices = available_devices()
-        c1, c2, c3 = st.columns(3)
-        device = c1.selectbox("Device", devices, key="lk_sweep_device")
-        what = c2.radio("Pass", ["forward", "forward + backward"], key="lk_sweep_what")
-        batch_size = c3.number_input("Batch", 1, 8192, 1024, key="lk_sweep_batch")
-        if st.button("Run the sweep", key="lk_sweep_run"):
-            ns = [10**k for k in range(2, 6)]
-            ns = [n for n in ns if batch_size * n * 4 <= 512 * 2**20]
-            bar = st.progress(0.0, text="measuring...")
-            points = []
-            for k, p in enumerate(
-                sweep(ns, 50, int(batch_size), device, what != "forward", repeats=5), start=1
-            ):
-                points.append(p)
-                bar.progress(k / len(ns), text=f"n = {p.n:,}: one-hot / lookup = {p.ratio:.0f}x")
-            st.session_state["lk_sweep"] = (what, points)
-        if "lk_sweep" in st.session_state:
-            what_s, pts = st.session_state["lk_sweep"]
-            st.plotly_chart(
-                figures.sweep_figure(
-                    [p.n for p in pts],
-                    [p.lookup_s for p in pts],
-                    [p.one_hot_s for p in pts],
-                    what_s,
-                ),
-                key="lk_sweep_chart",
-            )
 
 
 def differ_section(result: LookupResult) -> None:

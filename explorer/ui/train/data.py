@@ -19,7 +19,6 @@ from explorer.data.csvfile import (
     read_csv_frame,
 )
 from explorer.data.download import DATA_DIR, download_ml100k, find_ml100k
-from explorer.data.movielens import ML100K_SPLITS
 from explorer.data.paths import allowed_path
 from explorer.data.ratings import Ratings
 from explorer.settings import entry, problems
@@ -33,8 +32,6 @@ from explorer.ui.train.loading import (
 )
 from explorer.ui.widgets import seed_widget, setting_widget, show_error
 from explorer.view import figures
-
-SOURCES = ("Built-in synthetic", "MovieLens 100k", "MovieLens folder or zip", "Upload a CSV")
 
 
 @st.cache_resource(show_spinner="Reading the file...", max_entries=2)
@@ -105,8 +102,10 @@ def data_section() -> Ratings:
     # until data is loaded) closes the expander under the user's hands at the next rerun
     apply_link()
     with st.expander("Data", expanded=False):
-        source = st.radio("Source", SOURCES, horizontal=True, key="tr_source")
-        if source == SOURCES[0]:
+        # every widget here from DataChoice's table (label, help, bounds, choices)
+        seed_widget("tr_source", data_choice().data)
+        source = setting_widget(st, entry(DataChoice, "data"), "tr_source")
+        if source == "synthetic":
             c1, c2, c3 = st.columns(3)
             now = data_choice()
             values = {}
@@ -127,15 +126,10 @@ def data_section() -> Ratings:
                         lambda: synthetic_set(choice.n_ratings, choice.genres, choice.data_seed),
                         choice,
                     )
-        elif source == SOURCES[1]:
+        elif source == "ml-100k":
             found = find_ml100k()
-            split = st.selectbox(
-                "Official split (optional)",
-                ["(none)", *ML100K_SPLITS],
-                key="tr_ml_split",
-                help="u1..u5, ua, ub: the test rows become the validation set.",
-            )
-            split = None if split == "(none)" else split
+            seed_widget("tr_ml_split", data_choice().split)
+            split = setting_widget(st, entry(DataChoice, "split"), "tr_ml_split") or None
             if found:
                 st.caption(f"Found in {found}.")
                 if st.button("Load MovieLens 100k", key="tr_load_ml"):
@@ -147,14 +141,10 @@ def data_section() -> Ratings:
                         lambda: ml_path(download_ml100k(progressbar=_StreamlitBar()), split),
                         DataChoice("ml-100k", split=split or ""),
                     )
-        elif source == SOURCES[2]:
+        elif source == "folder":
             roots = ", ".join(str(r) for r in limits.data_roots())
-            path = st.text_input(
-                "Folder or zip on the server",
-                key="tr_ml_path",
-                help="Holding u.data (100k), ratings.csv or ratings.dat (1M), in one of the "
-                f"folders this server reads data from: {roots}.",
-            )
+            path = setting_widget(st, entry(DataChoice, "path"), "tr_ml_path")
+            st.caption(f"The folders this server reads data from: {roots}.")
             if st.button("Load", key="tr_load_path") and path:
                 load(lambda: ml_path(allowed_path(path), None), DataChoice("folder", path=path))
         else:

@@ -4,7 +4,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.train.test_page import PAGE, finished, page, poll
+from tests.ui.apptest import PAGE, finished, page, poll
 
 
 def _factor_spec(at) -> dict:

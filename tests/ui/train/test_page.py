@@ -1,42 +1,12 @@
 """AppTest of the Train page. run_every timers never fire under AppTest, so tests poll run()."""
 
 import json
-import time
 
 import torch
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import write_ml100k
-
-PAGE = """
-import streamlit as st
-st.set_page_config(layout="wide")
-from explorer.ui.train import page as train_page
-train_page.render()
-"""
-
-
-def page() -> AppTest:
-    at = AppTest.from_string(PAGE, default_timeout=60)
-    at.query_params["device"] = "cpu"  # the same run on a machine with a GPU
-    at.run()
-    assert not at.exception
-    return at
-
-
-def poll(at: AppTest, cond, timeout: float = 60.0) -> AppTest:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        at.run()
-        assert not at.exception, at.exception
-        if cond(at):
-            return at
-        time.sleep(0.2)
-    raise AssertionError("the page never reached the expected state")
-
-
-def finished(at) -> bool:
-    return any("Finished" in s.value for s in at.success)
+from tests.ui.apptest import PAGE, finished, page, poll
 
 
 def frames(at) -> dict[str, list]:
@@ -141,7 +111,7 @@ def test_a_bad_folder_leaves_the_data_and_the_model_as_they_were(tmp_path, monke
     at.button(key="tr_train").click().run()
     poll(at, finished)
     run = at.session_state["tr_run"]
-    at.radio(key="tr_source").set_value("MovieLens folder or zip").run()
+    at.radio(key="tr_source").set_value("folder").run()
     at.text_input(key="tr_ml_path").set_value(str(tmp_path / "missing")).run()
     at.button(key="tr_load_path").click().run()
     assert any("does not exist" in e.value for e in at.error)
@@ -153,7 +123,7 @@ def test_loading_a_movielens_folder_offers_its_official_split(tmp_path, monkeypa
     monkeypatch.setenv("EXPLORER_DATA_ROOTS", str(tmp_path))
     folder = write_ml100k(tmp_path / "ml-100k", n_users=40, n_items=30)
     at = page()
-    at.radio(key="tr_source").set_value("MovieLens folder or zip").run()
+    at.radio(key="tr_source").set_value("folder").run()
     at.text_input(key="tr_ml_path").set_value(str(folder)).run()
     at.button(key="tr_load_path").click().run()
     assert any("Loaded MovieLens 100k" in s.value for s in at.success)
@@ -169,7 +139,7 @@ def scaled_csv(scale: float, seed: int = 3) -> bytes:
 
 
 def upload(at: AppTest, data: bytes, name: str = "r.csv") -> AppTest:
-    at.radio(key="tr_source").set_value("Upload a CSV").run()
+    at.radio(key="tr_source").set_value("upload").run()
     at.file_uploader(key="tr_upload").set_value((name, data, "text/csv")).run()
     assert not at.exception
     return at
@@ -272,7 +242,7 @@ def test_runs_side_by_side_compare_wd_and_draw_the_earlier_curve():
 
 def test_a_shared_link_holds_the_data_choice_and_train_1_trains_on_open():
     at = page()
-    at.radio(key="tr_source").set_value("Built-in synthetic").run()
+    at.radio(key="tr_source").set_value("synthetic").run()
     at.number_input(key="tr_syn_n").set_value(5000).run()
     at.number_input(key="tr_syn_seed").set_value(7).run()
     at.button(key="tr_load_syn").click().run()
