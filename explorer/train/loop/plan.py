@@ -32,6 +32,19 @@ class Plan:
     device: str  # the device that trains, resolved from config.device ("auto" -> "cpu"...)
     steps_per_epoch: int
     total_steps: int
+    n_users: int
+    n_items: int
+
+    def model(self) -> DotProduct:
+        """The model this plan trains, initialised from its seed, on the CPU: the one recipe,
+        read by the page (its copy, which gets the worker's weights) and by the worker. Each
+        process makes its own from the seed (the same bits): sending the tables would cost
+        more than making them."""
+        c = self.config
+        sparse = c.optimizer == "SparseAdam"
+        return make_model(
+            c.model, self.n_users, self.n_items, c.n_factors, c.y_range, c.init, sparse, c.seed
+        )
 
 
 def run_bytes(n_ratings: int, n_train: int, n_rows: int, n_factors: int, steps: int = 0) -> int:
@@ -83,21 +96,8 @@ def make_plan(ratings: Ratings, config: TrainConfig, split: Split | None = None)
     check_budget(ratings, config, len(split.train), steps * config.epochs, device.type)
     u, i, r = ratings.users, ratings.items, ratings.ratings
     base = baselines(u, i, r, split.train, split.valid, ratings.n_users, ratings.n_items)
-    return Plan(config, split, base, device.type, steps, steps * config.epochs)
-
-
-def new_model(ratings: Ratings, config: TrainConfig) -> DotProduct:
-    """The model a config asks for, initialised from its seed, on the CPU."""
-    return make_model(
-        config.model,
-        ratings.n_users,
-        ratings.n_items,
-        config.n_factors,
-        config.y_range,
-        config.init,
-        config.optimizer == "SparseAdam",
-        config.seed,
-    )
+    n_users, n_items = ratings.n_users, ratings.n_items
+    return Plan(config, split, base, device.type, steps, steps * config.epochs, n_users, n_items)
 
 
 def predict(model: DotProduct, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:

@@ -20,7 +20,7 @@ from explorer.data.ratings import Ratings, Split
 from explorer.train.config import TrainConfig
 from explorer.train.loop.events import BatchEvent, EndEvent, EpochEvent, Event, SnapshotEvent
 from explorer.train.loop.frames import FrameKeeper
-from explorer.train.loop.plan import Plan, make_plan, new_model, predict
+from explorer.train.loop.plan import Plan, make_plan, predict
 from explorer.train.loop.rollback import Rollback
 from explorer.train.model.baselines import Metrics, metrics
 from explorer.train.step.stepper import Stepper
@@ -51,7 +51,7 @@ class Trainer:
         u, i, r = ratings.users, ratings.items, ratings.ratings
         self.train_u, self.train_i, self.train_r = (t[self.split.train].to(dev) for t in (u, i, r))
         self.valid_u, self.valid_i, self.valid_r = (t[self.split.valid].to(dev) for t in (u, i, r))
-        self.model = new_model(ratings, config).to(dev)
+        self.model = self.plan.model().to(dev)
         self.params = list(self.model.parameters())  # the rollback keeps all of them
         self.stepper: Stepper | None = None  # made on the first run(): torch's first
         # optimizer imports torch._dynamo, which a Trainer that never trains need not pay for

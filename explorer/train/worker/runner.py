@@ -22,7 +22,7 @@ from explorer.data.ratings import Ratings, Split
 from explorer.train.config import TrainConfig
 from explorer.train.loop import frames
 from explorer.train.loop.events import EndEvent
-from explorer.train.loop.plan import make_plan, new_model
+from explorer.train.loop.plan import make_plan
 from explorer.train.worker.record import RunRecord
 from explorer.train.worker.results import RunResults
 from explorer.train.worker.run_view import RunView
@@ -62,7 +62,7 @@ class TrainingRun(RunResults):
     ):
         self.plan = make_plan(ratings, config, split)  # raises ValueError on a bad config
         self.ratings, self.config = ratings, config
-        self.model = new_model(ratings, config)  # on the CPU; gets the worker's weights
+        self.model = self.plan.model()  # on the CPU; gets the worker's weights
         self._token, self._slots = next(_TOKENS), slots
         self._worker = Worker()
         self._lock = threading.RLock()
