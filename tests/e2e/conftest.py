@@ -51,9 +51,32 @@ def main_block(page):
     return page.get_by_test_id("stMainBlockContainer")
 
 
+def final_rmse(page) -> float:
+    """The Validation RMSE the results show."""
+    metric = main_block(page).get_by_test_id("stMetric").filter(has_text="Validation RMSE")
+    return float(metric.get_by_test_id("stMetricValue").inner_text())
+
+
 def wait_idle(page, timeout: float = 30) -> None:
     """Wait until Streamlit says the script is not running."""
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=timeout * 1000,
     )
+
+
+# how many pixels of a canvas are near one colour (the canvases' own drawing, read back)
+COUNT_COLOUR = """(c, rgb) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (Math.abs(d[i] - rgb[0]) < 8 && Math.abs(d[i + 1] - rgb[1]) < 8
+        && Math.abs(d[i + 2] - rgb[2]) < 8 && d[i + 3] > 200) n++;
+  }
+  return n;
+}"""
+HITS = "c => c.parentElement.parentNode.__liveChart.hits"  # root div, then the mount
+
+
+def rgb(colour: str) -> list[int]:
+    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]

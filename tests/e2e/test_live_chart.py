@@ -6,27 +6,12 @@ import time
 import pytest
 
 from bench.browser import streamlit_server
-from tests.e2e.conftest import ROOT, shot
+from tests.e2e.conftest import COUNT_COLOUR, HITS, ROOT, rgb, shot
 
 pytestmark = pytest.mark.e2e
 
+
 # pixels of one colour on a canvas, and the points the chart drew (x, y, name, group)
-COUNT_COLOUR = """(c, rgb) => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 0; i < d.length; i += 4) {
-    if (Math.abs(d[i] - rgb[0]) < 8 && Math.abs(d[i + 1] - rgb[1]) < 8
-        && Math.abs(d[i + 2] - rgb[2]) < 8 && d[i + 3] > 200) n++;
-  }
-  return n;
-}"""
-HITS = "c => c.parentElement.parentNode.__liveChart.hits"  # root div, then the mount
-
-
-def rgb(colour: str) -> list[int]:
-    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-
-
 @pytest.fixture(scope="module")
 def chart_page(browser):
     with streamlit_server(

@@ -7,8 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot, wait_idle
-from tests.e2e.test_train_browser import final_rmse
+from tests.e2e.conftest import final_rmse, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 LINK = "/train?device=cpu&epochs=3&train=1"  # trains on open

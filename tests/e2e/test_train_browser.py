@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from explorer.view import theme
-from tests.e2e.conftest import main_block, shot, wait_idle
-from tests.e2e.test_live_chart import COUNT_COLOUR, rgb
+from tests.e2e.conftest import COUNT_COLOUR, final_rmse, main_block, rgb, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 # several seconds (4 s of training here at 1000 steps an epoch): long enough to watch and stop
@@ -18,11 +17,6 @@ LONG_RUN = "/train?epochs=600&batch_size=16&device=cpu"
 def progress_text(page) -> str:
     bar = main_block(page).get_by_test_id("stProgress")
     return bar.first.inner_text() if bar.count() else ""
-
-
-def final_rmse(page) -> float:
-    metric = main_block(page).get_by_test_id("stMetric").filter(has_text="Validation RMSE")
-    return float(metric.get_by_test_id("stMetricValue").inner_text())
 
 
 def step_of(text: str) -> int:
@@ -60,8 +54,9 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
     shot(page, "train_live")
     main.get_by_role("button", name="Stop", exact=True).click()
     main.get_by_text("Stopped: press Resume to go on.").wait_for()
+    wait_idle(page)  # the page has drawn the stopped run; nothing reruns it now
     stopped_at = step_of(progress_text(page))
-    time.sleep(1.0)
+    expect(main.get_by_role("button", name="Resume", exact=True)).to_be_enabled(timeout=60_000)
     assert step_of(progress_text(page)) == stopped_at  # stopped means stopped
     main.get_by_role("button", name="Resume", exact=True).click()
     main.get_by_text("Finished 600 epochs.").wait_for(timeout=120_000)
@@ -158,9 +153,8 @@ def test_the_data_chooser_stays_open_while_the_settings_change(server, page):
     main.get_by_text("Data", exact=True).click()
     choice.wait_for(state="visible")
     page.get_by_test_id("stSidebar").get_by_role("button", name="Increment").first.click()
-    page.wait_for_timeout(500)
+    page.wait_for_url("**n_factors=51**", timeout=30_000)  # the change made its rerun
     wait_idle(page)
-    assert "n_factors=51" in page.url  # the change made its rerun
     assert choice.is_visible()  # and the chooser the user opened is still open
 
 

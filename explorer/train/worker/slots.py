@@ -13,6 +13,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+GRANT_THREAD = "slots-grant"  # the name of each thread that tells a run its turn has come
+
 
 class Slots:
     """At most `cap` holders at once; the others wait in line and are called when it is
@@ -60,7 +62,9 @@ class Slots:
                     self._holders.add(k)
                     granted.append((grant, waiting))
         for grant, waiting in granted:  # each in a thread of its own: the caller may hold
-            threading.Thread(target=grant, args=(waiting,), daemon=True).start()  # locks
+            threading.Thread(  # locks
+                target=grant, args=(waiting,), daemon=True, name=GRANT_THREAD
+            ).start()
 
     @property
     def running(self) -> int:

@@ -1,11 +1,12 @@
 """The server-wide cap: never more holders than the cap, the rest served in order of asking."""
 
 import gc
+import threading
 import time
 
 import pytest
 
-from explorer.train.worker.slots import Slots
+from explorer.train.worker.slots import GRANT_THREAD, Slots
 
 
 class Holder:
@@ -13,11 +14,14 @@ class Holder:
 
 
 def settled(granted: list, n: int) -> list:
-    """Grants run in threads of their own: wait for the first n."""
-    end = time.monotonic() + 10
+    """Grants run in threads of their own, started inside give_back: wait for the first n,
+    then for every grant thread to end, so a grant that should not come has come by then."""
+    end = time.monotonic() + 60
     while len(granted) < n and time.monotonic() < end:
         time.sleep(0.01)
-    time.sleep(0.05)  # and a moment for any that should not come
+    for t in threading.enumerate():
+        if t.name == GRANT_THREAD:
+            t.join(timeout=60)
     return granted
 
 
