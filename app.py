@@ -2,7 +2,7 @@
 
 Streamlit runs this file as `__main__`. Each training worker (a multiprocessing child) imports
 it again as `__mp_main__` before it trains, and there it must do nothing: no streamlit, no
-page drawn in bare mode, no second fork server (tests/test_app.py checks this).
+page drawn in bare mode, no second fork server (tests/ui/test_app.py checks this).
 """
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Every colour and the type the app draws with, for both renderers (plotly and the canvas)."""
+"""Every colour and the type the app draws with, for both renderers: plotly's figures and the
+canvases (`canvas_style`, sent with each canvas spec; the JavaScript declares none)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,32 @@ QUALITATIVE = (
 MAX_GROUPS = len(QUALITATIVE)
 OTHER = "#bbbbbb"
 FONT = dict(family="Inter, Segoe UI, sans-serif", size=13)
+CANVAS_FONT = '"Source Sans", "Source Sans Pro", sans-serif'  # the canvases: Streamlit's type
+TEXT, MUTED, GRID = "#31333f", "#6b6f7b", "#e6e8ee"  # the canvases' text, ticks and grid
+PRESENT_MIN_PX = 18  # presenting: no chart text smaller than this (read from the back of a room)
+
+
+def canvas_style(present: bool = False) -> dict:
+    """How the canvases (live charts, replay) draw their text, lines and margins; presenting,
+    every text at least PRESENT_MIN_PX. Sent with each spec: the JavaScript has no look of its
+    own (explorer/ui/charts/draw.js)."""
+    scale = PRESENT_MIN_PX / 12 if present else 1.0
+    px, title_px = round(12 * scale), round(14 * scale)
+    return {
+        "font": f"{px}px {CANVAS_FONT}",
+        "title_font": f"600 {title_px}px {CANVAS_FONT}",
+        "font_px": px,
+        "text": TEXT,
+        "muted": MUTED,
+        "grid": GRID,
+        "pad": {
+            "left": round(58 * scale),
+            "right": 14,
+            "top": round(34 * scale),
+            "bottom": round(40 * scale),
+        },
+        "legend_row": round(20 * scale),
+    }
 
 
 def label_groups(labels: Sequence[str]) -> list[tuple[str, str, np.ndarray]]:

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { extent, label, legendRows, niceTicks, PAD } from "../../explorer/ui/charts/layout.js";
+import { extent, label, legendRows, niceTicks } from "../../explorer/ui/charts/layout.js";
+
+const LEFT = 58;
 
 test("ticks are nice, evenly spaced and inside the range", () => {
   for (const [lo, hi, count] of [
@@ -47,13 +49,13 @@ test("an extent pads the finite values, and a fixed one is kept", () => {
 test("the legend wraps to a new row when a name would pass the width", () => {
   const g = { measureText: (s) => ({ width: 10 * s.length }) }; // 10 px a letter
   const series = ["aaaa", "bbbb", "cccc"].map((name) => ({ name }));
-  const wide = legendRows(g, series, 1000);
+  const wide = legendRows(g, series, 1000, LEFT);
   assert.equal(wide.length, 1);
   assert.deepEqual(
     wide[0].map((e) => e.x),
-    [PAD.left, PAD.left + 78, PAD.left + 156],
+    [LEFT, LEFT + 78, LEFT + 156],
   );
-  const narrow = legendRows(g, series, PAD.left + 160);
+  const narrow = legendRows(g, series, LEFT + 160, LEFT);
   assert.deepEqual(
     narrow.map((row) => row.map((e) => e.s.name)),
     [["aaaa", "bbbb"], ["cccc"]],

@@ -32,3 +32,15 @@ def test_the_palette_is_told_apart_by_luminance_or_hue():
     for a in range(len(cols)):
         for b in range(a + 1, len(cols)):
             assert sum((x - y) ** 2 for x, y in zip(cols[a], cols[b], strict=True)) ** 0.5 > 60
+
+
+def test_the_canvases_text_is_at_least_18_px_when_presenting():
+    import re
+
+    from explorer.view.theme import PRESENT_MIN_PX, canvas_style
+
+    for present, smallest in ((False, 12), (True, PRESENT_MIN_PX)):
+        style = canvas_style(present)
+        sizes = [int(re.search(r"(\d+)px", style[k]).group(1)) for k in ("font", "title_font")]
+        assert min(sizes) == smallest == style["font_px"]
+        assert style["legend_row"] > style["font_px"]  # a legend row holds its text

@@ -3,7 +3,7 @@
 Autograd records a graph, allocates a dense gradient per table and frees it again on every
 step; for these small models that bookkeeping costs more than the arithmetic. The model's
 gradient has a short closed form, written here into `.grad` tensors allocated once.
-tests/test_fast_step.py checks it against autograd.
+tests/train/step/test_fast_step.py checks it against autograd.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class SparseAdamStep:
 
     Only the rows a batch touched change (a "lazy" Adam), so a step costs the same on a table
     of 10 million rows as on one of a thousand. Same formulas and the optimizer's own state as
-    torch's SparseAdam (tests/test_fast_step.py compares them).
+    torch's SparseAdam (tests/train/step/test_fast_step.py compares them).
     """
 
     def __init__(self, optimizer: torch.optim.SparseAdam):
@@ -130,7 +130,7 @@ class AdamStep:
     state walk: on a 130k-parameter model that wrapper costs more than the kernel. After the
     optimizer's own first step has made its state, this calls torch's functional `adam` with
     that same state and each group's current lr and betas (as a scheduler left them), so the
-    update is the optimizer's own, bit for bit (tests/test_fast_step.py).
+    update is the optimizer's own, bit for bit (tests/train/step/test_fast_step.py).
     """
 
     def __init__(self, optimizer: torch.optim.Adam):

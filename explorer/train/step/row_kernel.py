@@ -1,11 +1,11 @@
 """The row AdamW step as one compiled loop on the CPU (numba), instead of about 35 kernels.
 
-At batch 256 a step's arithmetic is small: the time of the torch version (`row_adamw`) goes
+At batch 256 a step's arithmetic is small: the time of the torch version (`row_torch`) goes
 to launching its kernels and to passes over memory. This does the same maths row by row in
 one pass: bring each row the batch touches up to date, the forward and the gradient rating
 by rating, then AdamW on each touched row once. It reads and writes `RowAdamW`'s own tensors
 (as numpy views of the same memory), so the two paths can take turns; tests/train/
-test_row_adamw.py checks it against the torch version and torch's AdamW.
+step/test_row_adamw.py and test_variants.py check it against the torch version and AdamW.
 
 numba compiles it when imported (a few seconds, once) and caches the machine code on disk;
 the fork server imports it, so a worker starts with it ready.

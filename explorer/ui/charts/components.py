@@ -7,6 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.ui.charts.bundle import bundle
+from explorer.ui.widgets import PRESENT_KEY
+from explorer.view.theme import canvas_style
 
 _CSS = """
 .live-chart { position: relative; }
@@ -34,12 +36,18 @@ _live = st.components.v2.component("live_chart", js=bundle("live_chart.js"), css
 _replay = st.components.v2.component("replay", js=bundle("replay.js"), css=_CSS + _REPLAY_CSS)
 
 
+def _style() -> dict:
+    """The canvases' look, larger when presenting (explorer/view/theme.py)."""
+    return canvas_style(present=bool(st.session_state.get(PRESENT_KEY)))
+
+
 def live_chart(spec: dict, key: str) -> None:
     """Draw one spec from `explorer.view.live_charts` (a canvas, redrawn in place on each rerun)."""
-    _live(data=spec, key=key)
+    _live(data={**spec, "style": _style()}, key=key)
 
 
 def replay_player(data: dict, key: str, frame: int | None, on_frame_change) -> None:
     """The replay player for one run's payload (`explorer.view.replay.payload`); the frame a
     user stops on comes back through `on_frame_change`."""
+    data = {**data, "style": _style()}
     _replay(data=data, key=key, default={"frame": frame}, on_frame_change=on_frame_change)

@@ -5,23 +5,11 @@
 //   `text` show it on hover, the way the finished (plotly) chart does; `cursor_x` draws a
 //   vertical line there (the replay's frame).
 
-import {
-  FONT,
-  TITLE_FONT,
-  TEXT,
-  MUTED,
-  GRID,
-  PAD,
-  LEGEND_ROW,
-  HOVER_PX,
-  niceTicks,
-  label,
-  extent,
-  legendRows,
-} from "./layout.js";
+import { extent, HOVER_PX, label, legendRows, niceTicks } from "./layout.js";
 
 export function draw(state) {
   const spec = state.spec;
+  const S = spec.style; // fonts, colours, margins: explorer/view/theme.py canvas_style
   const canvas = state.canvas;
   const width = Math.max(240, state.root.clientWidth || 600);
   const height = spec.height;
@@ -36,14 +24,14 @@ export function draw(state) {
   const g = canvas.getContext("2d");
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, width, height);
-  g.font = FONT;
+  g.font = S.font;
   const named = spec.series.filter((s) => s.name);
-  const rows = legendRows(g, named, width - PAD.right);
+  const rows = legendRows(g, named, width - S.pad.right, S.pad.left);
   const plot = {
-    x0: PAD.left,
-    x1: width - PAD.right,
-    y0: PAD.top,
-    y1: height - PAD.bottom - rows.length * LEGEND_ROW,
+    x0: S.pad.left,
+    x1: width - S.pad.right,
+    y0: S.pad.top,
+    y1: height - S.pad.bottom - rows.length * S.legend_row,
   };
   const points = spec.kind === "points";
   const [xlo, xhi] = extent(
@@ -59,15 +47,15 @@ export function draw(state) {
   const px = (x) => plot.x0 + ((x - xlo) / (xhi - xlo || 1)) * (plot.x1 - plot.x0);
   const py = (y) => plot.y1 - ((y - ylo) / (yhi - ylo || 1)) * (plot.y1 - plot.y0);
 
-  g.fillStyle = TEXT;
-  g.font = TITLE_FONT;
+  g.fillStyle = S.text;
+  g.font = S.title_font;
   g.textBaseline = "alphabetic";
   g.textAlign = "left";
-  g.fillText(spec.title, 4, 18);
-  g.font = FONT;
+  g.fillText(spec.title, 4, S.pad.top - 16);
+  g.font = S.font;
   g.lineWidth = 1;
-  g.strokeStyle = GRID;
-  g.fillStyle = MUTED;
+  g.strokeStyle = S.grid;
+  g.fillStyle = S.muted;
   g.textAlign = "right";
   g.textBaseline = "middle";
   for (const t of niceTicks(ylo, yhi, 5)) {
@@ -133,7 +121,7 @@ export function draw(state) {
   if (spec.cursor_x !== undefined && spec.cursor_x !== null) {
     g.globalAlpha = 1;
     g.setLineDash([]);
-    g.strokeStyle = TEXT; // the replay's frame
+    g.strokeStyle = S.text; // the replay's frame
     g.lineWidth = 1.5;
     g.beginPath();
     g.moveTo(Math.round(px(spec.cursor_x)) + 0.5, plot.y0);
@@ -147,7 +135,7 @@ export function draw(state) {
   g.textAlign = "left";
   g.textBaseline = "middle";
   rows.forEach((row, k) => {
-    const y = height - rows.length * LEGEND_ROW + k * LEGEND_ROW + 6;
+    const y = height - rows.length * S.legend_row + k * S.legend_row + 6;
     for (const { s, x } of row) {
       g.strokeStyle = s.color;
       g.fillStyle = s.color;
@@ -164,7 +152,7 @@ export function draw(state) {
         g.stroke();
         g.setLineDash([]);
       }
-      g.fillStyle = TEXT;
+      g.fillStyle = S.text;
       g.fillText(s.name, x + 22, y);
     }
   });
@@ -172,7 +160,7 @@ export function draw(state) {
   hover(state, false);
   const picked = state.tip.style.display === "block" && hits.find((h) => h[2] === state.picked);
   if (picked) {
-    g.strokeStyle = TEXT; // ring the point whose title is shown
+    g.strokeStyle = S.text; // ring the point whose title is shown
     g.lineWidth = 1.5;
     g.beginPath();
     g.arc(picked[0], picked[1], 6, 0, 2 * Math.PI);

@@ -1,14 +1,8 @@
-// The charts' constants and layout helpers: ticks, extents, legend rows. Pure functions,
+// The charts' layout helpers: ticks, extents, legend rows (their look comes with each spec,
+// `spec.style`, from explorer/view/theme.py). Pure functions,
 // unit-tested with Node (tests/js/); bundled for the browser by bundle.py.
 
-export const FONT = '12px "Source Sans", "Source Sans Pro", sans-serif';
-export const TITLE_FONT = '600 14px "Source Sans", "Source Sans Pro", sans-serif';
-export const TEXT = "#31333f";
-export const MUTED = "#6b6f7b";
-export const GRID = "#e6e8ee";
-export const PAD = { left: 58, right: 14, top: 34, bottom: 40 };
-export const LEGEND_ROW = 20;
-export const HOVER_PX = 9;
+export const HOVER_PX = 9; // how near the mouse a point must be to show its title
 
 export function niceTicks(lo, hi, count) {
   if (!(hi > lo)) return [lo];
@@ -43,15 +37,15 @@ export function extent(values, fixed, pad) {
   return [lo - margin, hi + margin];
 }
 
-export function legendRows(g, series, width) {
+export function legendRows(g, series, width, left) {
   // lay the legend out left to right, wrapping: [[{s, x}], ...]
   const rows = [[]];
-  let x = PAD.left;
+  let x = left;
   for (const s of series) {
     const w = 22 + g.measureText(s.name).width + 16;
     if (x + w > width && rows[rows.length - 1].length) {
       rows.push([]);
-      x = PAD.left;
+      x = left;
     }
     rows[rows.length - 1].push({ s, x });
     x += w;

@@ -15,7 +15,8 @@ function show(st, f, frac = 0) {
   const ranges = st.zoom.checked ? null : [data.x_range, data.y_range]; // zoomed: axes follow
   const summary = `frame ${f + 1} of ${data.n}`;
   const title = frameText(data, f);
-  st.factor.spec = frameSpec(data.factor, data.members, xs, ys, title, summary, ranges);
+  const base = { ...data.factor, style: data.style };
+  st.factor.spec = frameSpec(base, data.members, xs, ys, title, summary, ranges);
   draw(st.factor);
   for (const c of st.curves) {
     c.spec = { ...c.base, cursor_x: step };
@@ -130,7 +131,7 @@ function load(st, data) {
   st.sides.forEach((c, k) => {
     c.root.style.display = specs[k] ? "block" : "none";
     if (specs[k]) {
-      c.base = specs[k];
+      c.base = { ...specs[k], style: data.style };
       st.curves.push(c);
     }
   });
