@@ -40,17 +40,30 @@ def seed_widget(key: str, value: Any) -> None:
         st.session_state[key] = value
 
 
+def resend(key: str) -> None:
+    """Make this run send the session's value of a widget to the browser: call it just before
+    the widget is drawn. The one mechanism behind "every widget shows the session's value".
+
+    Streamlit sends a value written through Session State only in the run that wrote it. A
+    run that a later one supersedes before the browser has drawn it (a `train=1` link whose
+    run ends at once, a fragment's `st.rerun`) takes that value with it: the browser shows the
+    widget's own default (a number box 0, a slider its minimum, a checkbox unticked) and
+    sends it back at the next interaction, so the page ran what the link said while showing,
+    and next training, something else. Written back in every run, the value travels with
+    every run, whichever one the browser draws (tests/e2e/test_widgets_browser.py, every kind
+    of widget, several fresh sessions). A value the user has just changed is already in the
+    session when the run starts, so writing it back changes nothing."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def _number_args(e: Entry, key: str, clearable: bool = False) -> dict:
     """value, step and format of a number box, of the field's own type (Streamlit insists).
 
-    value: what the session holds for the box (seeded from the config). Streamlit sends a
-    seeded value to the browser only in the run that seeded it; when a rerun supersedes that
-    run before the browser has drawn it (a `train=1` link whose run ends at once), the box
-    falls back to its own default. Without one that is 0: the box showed n_factors 0 while
-    the run used 50. With the session's value as the default, the box shows what the page
-    uses either way (tests/e2e: every fresh session). A clearable box (an optional field:
-    bias_wd, padding_idx, max_norm) keeps the default None, since Streamlit lets a box be
-    emptied only then; `setting_widget` re-sends its value instead, every run.
+    value: what the session holds for the box (seeded from the config), as its default too,
+    so that even a box whose value did not travel (see `resend`) falls back to the session's
+    value rather than 0. A clearable box (an optional field: bias_wd, padding_idx, max_norm)
+    keeps the default None, since Streamlit lets a box be emptied only then.
 
     No min_value or max_value: a box with bounds silently keeps its old value when a number
     beyond them is typed. Here the number goes through, and the page's check names the field
@@ -73,6 +86,8 @@ def help_text(e: Entry) -> str:
 def _pair(box, e: Entry, key: str, disabled: bool) -> tuple | None:
     """A pair like y_range: a checkbox turns it on, then one box for each end."""
     s = e.setting
+    for part in ("_on", "_low", "_high"):
+        resend(key + part)
     on = box.checkbox(s.label, key=key + "_on", help=help_text(e), disabled=disabled)
     left, right = box.columns(2)
     off = disabled or not on
@@ -91,6 +106,7 @@ def setting_widget(box, e: Entry, key: str, **kw: Any) -> Any:
     common = dict(key=key, help=help_text(e), disabled=disabled)
     if s.widget == "pair":
         return _pair(box, e, key, disabled)
+    resend(key)
     if s.widget in ("select", "radio"):
         options = list(kw.get("choices", s.choices))
         fmt = kw.get("format_func", s.label_of)
@@ -103,8 +119,6 @@ def setting_widget(box, e: Entry, key: str, **kw: Any) -> Any:
         return box.text_input(s.label, value=st.session_state.get(key, ""), **common)
     if s.widget == "slider":
         return box.slider(s.label, e.kind(s.low), e.kind(s.high), step=e.kind(s.step), **common)
-    if e.optional and key in st.session_state:  # written back, so Streamlit sends it (as a
-        st.session_state[key] = st.session_state[key]  # seeded value) in every run, not one
     value = box.number_input(s.label, **_number_args(e, key, clearable=e.optional), **common)
     return None if value is None else e.kind(value)
 

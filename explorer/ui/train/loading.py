@@ -17,9 +17,9 @@ from explorer.data.movielens import read_movielens
 from explorer.data.paths import allowed_path
 from explorer.data.ratings import Ratings
 from explorer.data.synthetic import synthetic_ratings
-from explorer.train.config import y_range_for
+from explorer.train.config import TrainConfig, y_range_for
 from explorer.ui.train.session import HISTORY_KEY, replace_run, session_lock
-from explorer.ui.widgets import config_key, show_error
+from explorer.ui.widgets import config_key, show_error, stored_config
 from explorer.view.links import from_query
 
 DATA_KEY = "tr_data"
@@ -47,9 +47,18 @@ def set_data(ratings: Ratings) -> None:
 
 
 def _follow_scale(ratings: Ratings) -> None:
-    """y_range follows the new data's scale (the book's rule, any scale), unless it is off."""
+    """y_range follows the new data's scale (the book's rule, any scale), unless it is off, or
+    a link that names this data names its y_range too: the link's settings are the run's.
+
+    On a link's first visit the page's config is not made yet: it is made here, from the link,
+    so the data a link names gets the y_range its door (folder, zip, upload, command line)
+    gives it, not the default (0, 5.5)."""
     config = st.session_state.get(CONFIG_KEY)
-    if config is None or config.y_range is None:
+    if config is None:
+        config = stored_config("tr_", TrainConfig)
+        if "y_range" in st.query_params:
+            return
+    if config.y_range is None:
         return
     low, high = y_range_for(*ratings.rating_range)
     st.session_state[CONFIG_KEY] = dataclasses.replace(config, y_range=(low, high))
