@@ -18,7 +18,7 @@ class DataChoice:
 
     data: str = setting(
         "synthetic",
-        "Data",
+        "Source",
         "synthetic: the built-in set; ml-100k: MovieLens 100k; folder: a MovieLens folder or "
         "zip on the server; upload: a CSV of your own (it cannot travel in a link).",
         choices=SOURCES,
