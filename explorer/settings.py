@@ -116,9 +116,21 @@ def parse_entry(e: Entry, text: str) -> Any:
 
 
 def _number(x: float) -> str:
-    if math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15:
+    """A number as a message prints it: whole numbers exactly (up to 1e18, with commas),
+    others to six significant digits."""
+    if isinstance(x, int) and abs(x) < 10**18:
+        return f"{x:,}"
+    if math.isfinite(x) and float(x).is_integer() and abs(x) < 1e18:
         return f"{int(x):,}"
     return f"{x:g}"
+
+
+def _apart(x: float, bound: float) -> str:
+    """x in enough digits that it does not read as the bound it broke."""
+    for digits in (6, 9, 12, 17):
+        if f"{x:.{digits}g}" != f"{bound:.{digits}g}":
+            return f"{x:.{digits}g}"
+    return repr(x)
 
 
 def bounds_text(e: Entry) -> str:
@@ -170,7 +182,11 @@ def problem(e: Entry, value: Any) -> str | None:
             return f"{name} must be a whole number (not {x!r})"
         if not _in_bounds(s, x):
             why = f" ({s.why})" if s.why else ""
-            return f"{name} must be {bounds_text(e)}, not {_number(x)}{why}"
+            value = _number(x)
+            for bound in (s.low, s.high):
+                if bound is not None and math.isfinite(x) and value == _number(bound):
+                    value = _apart(x, bound)  # 9,007,199,254,740,992.0 is not its bound
+            return f"{name} must be {bounds_text(e)}, not {value}{why}"
     return None
 
 

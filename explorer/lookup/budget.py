@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.lookup.units import format_bytes
+from explorer.lookup.units import format_bytes, format_bytes_apart
 
 VIEW_BYTES = 64 * 2**20  # every view: weights, gradients, batch outputs
 ONE_HOT_BYTES = 16 * 2**20  # the one-hot and multi-hot matrices, when drawn
@@ -48,22 +48,23 @@ def view_cost(n: int, d: int, batch: int, bags: int, itemsize: int) -> ViewCost:
 def check_view(cost: ViewCost, n: int, d: int, batch: int) -> None:
     """ValueError with the numbers and the fix when the view is past the page's budget."""
     if cost.always > VIEW_BYTES:
+        need, most = format_bytes_apart(cost.always, VIEW_BYTES)
         raise ValueError(
-            f"This view would hold {format_bytes(cost.always)} of tensors: {TABLE_COPIES} "
+            f"This view would hold {need} of tensors: {TABLE_COPIES} "
             f"copies of the {n:,} x {d:,} table and its gradients "
             f"({format_bytes(cost.tables)}) and {BATCH_COPIES} of the {batch:,} x {d:,} "
             f"looked-up rows and outputs ({format_bytes(cost.batch)}). The page holds at most "
-            f"{format_bytes(VIEW_BYTES)} a view: lower d, n or the number of indices."
+            f"{most} a view: lower d, n or the number of indices."
         )
 
 
 def one_hot_skip(cost: ViewCost, n: int, batch: int) -> str | None:
     """Why the one-hot path is not drawn for this view, or None when it fits."""
     if cost.one_hot > ONE_HOT_BYTES:
+        need, cap = format_bytes_apart(cost.one_hot, ONE_HOT_BYTES)
         return (
             f"the {batch:,} x {n:,} one-hot matrix (and the bags' multi-hot) would need "
-            f"{format_bytes(cost.one_hot)}, above the page's cap of "
-            f"{format_bytes(ONE_HOT_BYTES)}; the lookup needs none"
+            f"{need}, above the page's cap of {cap}; the lookup needs none"
         )
     if cost.one_hot_work > ONE_HOT_WORK:
         return (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from explorer.lookup.budget import check_view, view_cost
-from explorer.lookup.units import format_bytes
+from explorer.lookup.units import format_bytes_apart
 from explorer.settings import check_settings, setting
 
 INITS = {
@@ -175,10 +175,10 @@ def check_config(config: LookupConfig) -> torch.Tensor:
     check_settings(config)
     weight_bytes = config.n * config.d * DTYPES[config.dtype].itemsize
     if weight_bytes > MAX_WEIGHT_BYTES:
+        need, most = format_bytes_apart(weight_bytes, MAX_WEIGHT_BYTES)
         raise ValueError(
-            f"A {config.n:,} x {config.d:,} {config.dtype} weight needs "
-            f"{format_bytes(weight_bytes)}; "
-            f"the page holds at most {format_bytes(MAX_WEIGHT_BYTES)}. Lower n or d."
+            f"A {config.n:,} x {config.d:,} {config.dtype} weight needs {need}; "
+            f"the page holds at most {most}. Lower n or d."
         )
     if config.padding_idx is not None and not -config.n <= config.padding_idx < config.n:
         raise ValueError(

@@ -189,3 +189,49 @@ def test_the_max_norm_case_says_not_equal_and_why():
     app.run()
     body = texts(app)
     assert "not bit-for-bit equal" in body and "max_norm rescaled rows [5]" in body
+
+
+def _lookup(query: dict) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in query.items():
+        app.query_params[k] = v
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_the_padding_note_names_every_row_where_the_gradients_differ():
+    import torch
+
+    query = {"n": "3", "d": "2", "indices": "0,0,0,0,0,0,0,0,1", "padding_idx": "1"}
+    note = next(
+        i.value for i in _lookup({**query, "dtype": "float64"}).info if "padding" in i.value
+    )
+    # the oracle: plain torch's two gradients, from the page's own seeded weight and upstream
+    from explorer.lookup.compare import compare
+    from explorer.lookup.config import LookupConfig
+
+    g = compare(LookupConfig(n=3, d=2, indices=query["indices"], padding_idx=1, dtype="float64"))
+    differ = (g.gradients.lookup != g.gradients.product).any(1).nonzero().flatten().tolist()
+    assert "padding row 1" in note and "differs by the whole gradient" in note
+    assert 0 in differ  # this seed: row 0, summed eight times, differs in the last bit
+    for row in (r for r in differ if r != 1):
+        assert f"row {row}" in note and "summation order" in note
+    assert torch.equal(g.gradients.lookup[2], g.gradients.product[2])  # row 2: never looked up
+
+
+def test_with_the_one_hot_path_skipped_the_inf_note_claims_no_product():
+    app = _lookup({"n": "5000", "d": "1", "put_inf": "1", "indices": ",".join(["0"] * 1000)})
+    body = texts(app)
+    assert "no product was computed" in body and "are NaN for every sample" not in body
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ({"seed": "9007199254740992"}, "and 9,007,199,254,740,991, not 9,007,199,254,740,992"),
+        ({"n": "5000", "d": "210"}, "needs 4.005 MiB; the page holds at most 4.000 MiB"),
+    ],
+)
+def test_a_message_never_prints_the_value_as_its_bound(query, needle):
+    assert needle in texts(_lookup(query))

@@ -86,13 +86,7 @@ def gradient_section(result: LookupResult, heatmap) -> None:
             "rounds differently in another order. Without repeated indices the two are equal."
         )
     if cfg.padding_idx is not None:
-        pad = cfg.padding_idx % cfg.n
-        msg = f"nn.Embedding gives the padding row {pad} no gradient" + (
-            ", while the one-hot product does: that row is where the two differ."
-            if g.padding_row_differs
-            else " (and this batch does not look it up)."
-        )
-        st.info(msg)
+        st.info(padding_note(g, cfg.padding_idx % cfg.n))
     left, right = st.columns(2)
     with left:
         heatmap(g.lookup, "dL/dW through the lookup", "grad_lookup", "column j", "row i")
@@ -140,6 +134,30 @@ def bag_section(result: LookupResult) -> None:
     st.table(pd.DataFrame(rows).set_index("mode"))
 
 
+def padding_note(g, pad: int) -> str:
+    """What padding_idx does to the gradient here, naming every row where the paths differ:
+    the padding row, and repeated rows, by summation order alone."""
+    others = [i for i in (g.lookup != g.product).any(1).nonzero().flatten().tolist() if i != pad]
+    if g.padding_row_differs:
+        msg = (
+            f"nn.Embedding gives the padding row {pad} no gradient, while the one-hot product "
+            "does: that row differs by the whole gradient"
+        )
+    else:
+        msg = (
+            f"nn.Embedding gives the padding row {pad} no gradient (this batch does not look it up)"
+        )
+    if others:
+        msg += (
+            f"{';' if g.padding_row_differs else '.'} row{'s' if len(others) > 1 else ''} "
+            f"{', '.join(map(str, others))}, looked up more than once, differ too, by "
+            "summation order alone (within the rounding bound)."
+        )
+    else:
+        msg += "." if g.padding_row_differs else ""
+    return msg
+
+
 def differ_section(result: LookupResult) -> None:
     st.subheader("8. Where they differ")
     cfg = result.config
@@ -148,13 +166,22 @@ def differ_section(result: LookupResult) -> None:
             st.info("Every row is looked up, so there is no free row to put inf in.")
         else:
             cols = result.nan_columns
-            st.markdown(
-                f"Row {result.inf_row} (not looked up) holds `inf` in column 0. In IEEE "
-                "arithmetic `0 x inf = NaN`, so the product's column(s) "
-                f"**{cols}** are NaN for every sample, while the lookup returns the finite "
-                f"rows unchanged (any NaN in the lookup: "
-                f"{bool(torch.isnan(result.lookup).any())})."
-            )
+            lookup_nan = bool(torch.isnan(result.lookup).any())
+            if result.product is None:  # the one-hot path was skipped at this size
+                st.markdown(
+                    f"Row {result.inf_row} (not looked up) holds `inf` in column 0. The one-hot "
+                    "path is skipped at this size, so no product was computed; computed, "
+                    "`0 x inf = NaN` (IEEE arithmetic) would make its column 0 NaN for every "
+                    "sample. The lookup returns the finite rows unchanged (any NaN in the "
+                    f"lookup: {lookup_nan})."
+                )
+            else:
+                st.markdown(
+                    f"Row {result.inf_row} (not looked up) holds `inf` in column 0. In IEEE "
+                    "arithmetic `0 x inf = NaN`, so the product's column(s) "
+                    f"**{cols}** are NaN for every sample, while the lookup returns the finite "
+                    f"rows unchanged (any NaN in the lookup: {lookup_nan})."
+                )
     else:
         st.markdown("Tick *Put inf in a row not looked up* in the sidebar to see `0 x inf = NaN`.")
     if cfg.max_norm is not None:
