@@ -73,3 +73,28 @@ def label_groups(labels: Sequence[str]) -> list[tuple[str, str, np.ndarray]]:
     if len(rest):
         groups.append((f"other ({len(names) - len(kept)} labels)", OTHER, rest))
     return groups
+
+
+def presented(fig):
+    """A plotly figure with every text at least PRESENT_MIN_PX (ticks, axis and legend
+    titles, hover labels, heatmap numbers, text marks, annotations, colour bars): for a room.
+    The chart's own title a little larger. Changes and returns `fig`."""
+    big = PRESENT_MIN_PX
+    fig.update_layout(
+        font_size=big,
+        title_font_size=round(big * 1.25),
+        legend_font_size=big,
+        legend_title_font_size=big,
+        hoverlabel_font_size=big,
+    )
+    for axes in (fig.update_xaxes, fig.update_yaxes):
+        axes(tickfont_size=big, title_font_size=big)
+    for trace in fig.data:
+        if "textfont" in trace:
+            trace.textfont.size = max(trace.textfont.size or 0, big)
+        if "colorbar" in trace:
+            trace.colorbar.tickfont.size = big
+            trace.colorbar.title.font.size = big
+    for note in fig.layout.annotations:
+        note.font.size = max(note.font.size or 0, big)
+    return fig

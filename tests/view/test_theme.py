@@ -44,3 +44,51 @@ def test_the_canvases_text_is_at_least_18_px_when_presenting():
         sizes = [int(re.search(r"(\d+)px", style[k]).group(1)) for k in ("font", "title_font")]
         assert min(sizes) == smallest == style["font_px"]
         assert style["legend_row"] > style["font_px"]  # a legend row holds its text
+
+
+def _font_sizes(node, path="") -> list[tuple[str, float]]:
+    """Every explicit font size in a figure's JSON, with where it is."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                sizes = value["size"] if isinstance(value["size"], list) else [value["size"]]
+                found += [(f"{path}.{key}", s) for s in sizes]
+            found += _font_sizes(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            found += _font_sizes(value, f"{path}[{k}]")
+    return found
+
+
+def test_presented_figures_have_no_text_under_18_px():
+    import torch
+
+    from explorer.view import figures, train_figures
+    from explorer.view.theme import PRESENT_MIN_PX, presented
+
+    g = torch.Generator().manual_seed(0)
+    made = [
+        figures.heatmap_figure(torch.randn(4, 3, generator=g), "W", "column", "row", [1]),
+        figures.sweep_figure([100, 1000], [1e-4, 2e-4], [1e-3, 1e-2], "forward"),
+        figures.histogram_figure(torch.tensor([1.0, 2.0, 2.0, 5.0])),
+        train_figures.loss_figure([1, 2, 3], [1.0, 0.8, 0.7], 500, [1.0, 0.9, 0.8]),
+        train_figures.rmse_figure([10, 20], [1.1, 1.0], {"biases only": 1.05}),
+        train_figures.planted_figure([(0, 0.1), (10, 0.8)]),
+        train_figures.factor_figure(
+            torch.randn(5, 2, generator=g),
+            list("aabbc"),
+            list("vwxyz"),
+            list(range(5)),
+            "t",
+            labelled=[0, 1],
+        ),
+        train_figures.pred_actual_figure(torch.rand(20, generator=g) * 5, torch.ones(20) * 3),
+        train_figures.contributions_figure(torch.randn(6, generator=g), "product"),
+    ]
+    for fig in made:
+        before = _font_sizes(fig.to_plotly_json())
+        sizes = _font_sizes(presented(fig).to_plotly_json())
+        small = [(where, s) for where, s in sizes if s < PRESENT_MIN_PX]
+        assert small == [], (fig.layout.title.text, small)
+        assert fig.layout.font.size >= PRESENT_MIN_PX and len(sizes) >= len(before)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from explorer.ui.charts.bundle import bundle
 from explorer.ui.widgets import PRESENT_KEY
+from explorer.view import theme
 from explorer.view.theme import canvas_style
 
 _CSS = """
@@ -34,6 +35,13 @@ _REPLAY_CSS = """
 """
 _live = st.components.v2.component("live_chart", js=bundle("live_chart.js"), css=_CSS)
 _replay = st.components.v2.component("replay", js=bundle("replay.js"), css=_CSS + _REPLAY_CSS)
+
+
+def plotly_chart(fig, key: str, box=None, **kw):
+    """st.plotly_chart, with every text at least 18 px when presenting (view/theme.py)."""
+    if st.session_state.get(PRESENT_KEY):
+        fig = theme.presented(fig)
+    return (box or st).plotly_chart(fig, key=key, **kw)
 
 
 def _style() -> dict:

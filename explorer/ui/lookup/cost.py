@@ -11,6 +11,7 @@ from explorer.lookup.config import DTYPES, LookupConfig, parse_indices
 from explorer.lookup.cost import SweepChoice, lookup_cost, one_hot_cost, sweep
 from explorer.lookup.units import format_bytes
 from explorer.settings import entry, problems
+from explorer.ui.charts.components import plotly_chart
 from explorer.ui.widgets import seed_widget, setting_widget
 from explorer.view import figures
 
@@ -71,7 +72,7 @@ def cost_section(config: LookupConfig, batch: int | None = None) -> None:
             st.session_state["lk_sweep"] = (what, points)
         if "lk_sweep" in st.session_state:
             what_s, pts = st.session_state["lk_sweep"]
-            st.plotly_chart(
+            plotly_chart(
                 figures.sweep_figure(
                     [p.n for p in pts],
                     [p.lookup_s for p in pts],

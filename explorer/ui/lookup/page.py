@@ -8,6 +8,7 @@ import torch
 from explorer.lookup.compare import LookupResult, compare
 from explorer.lookup.config import INITS, LookupConfig
 from explorer.ui import intro
+from explorer.ui.charts.components import plotly_chart
 from explorer.ui.lookup import cost as lookup_cost
 from explorer.ui.lookup import sections as lookup_sections
 from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
@@ -30,7 +31,7 @@ def _heatmap(matrix: torch.Tensor, title: str, key: str, x: str, y: str, **kw) -
             "batch to see it."
         )
         return
-    st.plotly_chart(figures.heatmap_figure(matrix, title, x, y, **kw), key=key)
+    plotly_chart(figures.heatmap_figure(matrix, title, x, y, **kw), key=key)
 
 
 def _verdict(result: LookupResult) -> None:

@@ -22,6 +22,7 @@ from explorer.data.download import DATA_DIR, download_ml100k, find_ml100k
 from explorer.data.paths import allowed_path
 from explorer.data.ratings import Ratings
 from explorer.settings import entry, problems
+from explorer.ui.charts.components import plotly_chart
 from explorer.ui.train.loading import (
     apply_link,
     current_data,
@@ -165,7 +166,7 @@ def summary(ratings: Ratings) -> None:
         st.caption(note)
     with st.expander("Ratings histogram and the most rated items"):
         left, right = st.columns(2)
-        left.plotly_chart(figures.histogram_figure(ratings.ratings), key="tr_hist")
+        plotly_chart(box=left, fig=figures.histogram_figure(ratings.ratings), key="tr_hist")
         counts = ratings.item_counts
         top = counts.topk(min(10, len(counts)))
         right.dataframe(

@@ -13,7 +13,7 @@ import torch
 
 from explorer.pca import project
 from explorer.train.worker.runner import RunView, TrainingRun
-from explorer.ui.charts.components import live_chart
+from explorer.ui.charts.components import live_chart, plotly_chart
 from explorer.view import live_charts, train_figures
 from explorer.view.analysis import align_to, pca_2d
 
@@ -100,7 +100,7 @@ def factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
             found=found,
             labelled=[i for i in ids if i in popular],
         )
-        st.plotly_chart(fig, key="tr_item_factors", on_select=_picked, selection_mode="points")
+        plotly_chart(fig, key="tr_item_factors", on_select=_picked, selection_mode="points")
         st.caption(
             "Click a point to pick it; click a genre in the legend to show it alone (again: "
             f"all back). The {LABELLED} most rated items carry their titles."
@@ -114,4 +114,4 @@ def factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
         live_chart(live_charts.factor_spec(coords, ["user"] * n, names, title), "tr_live_users")
     else:
         fig = train_figures.factor_figure(coords, ["user"] * n, names, list(range(n)), title)
-        st.plotly_chart(fig, key="tr_user_factors")
+        plotly_chart(fig, key="tr_user_factors")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.train.worker.runner import RunView, TrainingRun
-from explorer.ui.charts.components import live_chart
+from explorer.ui.charts.components import live_chart, plotly_chart
 from explorer.ui.train import replay as train_replay
 from explorer.ui.train.factors import factor_plot
 from explorer.ui.train.session import earlier_runs
@@ -91,12 +91,15 @@ def _curves(run: TrainingRun, v: RunView) -> None:
         with right:
             live_chart(live_charts.rmse_spec(epoch_steps, rmse, flat, faint_rmse), "tr_live_rmse")
     else:
-        left.plotly_chart(
-            train_figures.loss_figure(v.steps, v.losses, 2000, v.smoothed, faint_loss),
+        plotly_chart(
+            box=left,
+            fig=train_figures.loss_figure(v.steps, v.losses, 2000, v.smoothed, faint_loss),
             key="tr_loss",
         )
-        right.plotly_chart(
-            train_figures.rmse_figure(epoch_steps, rmse, flat, faint_rmse), key="tr_rmse"
+        plotly_chart(
+            box=right,
+            fig=train_figures.rmse_figure(epoch_steps, rmse, flat, faint_rmse),
+            key="tr_rmse",
         )
 
 
@@ -124,7 +127,7 @@ def draw_charts(run: TrainingRun, v: RunView) -> None:
                 "explains, fitted on half of the items and scored on the other half: 1.0 means "
                 f"the model found the genres. At the start it was {v.planted[0][1]:.2f}.",
             )
-            st.plotly_chart(train_figures.planted_figure(v.planted), key="tr_planted")
+            plotly_chart(train_figures.planted_figure(v.planted), key="tr_planted")
         _metrics(run, v)
     if not run.running:
         _replay(run, v, which)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.train.worker.runner import TrainingRun
+from explorer.ui.charts.components import plotly_chart
 from explorer.view import train_figures
 from explorer.view.prediction import prediction_steps
 
@@ -91,7 +92,7 @@ def _layers(s) -> None:
 def _dot_steps(s) -> None:
     """DotProduct(Bias): the product per factor, its sum and the biases."""
     k = len(s.product)
-    st.plotly_chart(
+    plotly_chart(
         train_figures.contributions_figure(
             s.product, "3. Their element-wise product: which factors push the score up or down"
         ),

@@ -9,6 +9,7 @@ import torch
 from explorer.train.config import DOT_MODELS
 from explorer.train.model.baselines import metrics
 from explorer.train.worker.runner import TrainingRun
+from explorer.ui.charts.components import plotly_chart
 from explorer.ui.train.prediction import prediction_section
 from explorer.ui.train.runs import runs_section
 from explorer.view import train_figures
@@ -208,7 +209,7 @@ def results_section(run: TrainingRun) -> None:
     _metrics_table(run, pred)
     runs_section(run)
     with st.expander("Predicted against actual"):
-        st.plotly_chart(
+        plotly_chart(
             train_figures.pred_actual_figure(pred, run.valid_rows()[2]), key="tr_pred_actual"
         )
     _biases(run)
