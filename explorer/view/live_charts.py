@@ -17,6 +17,7 @@ import torch
 
 from explorer.train.loop.history import thinned_loss
 from explorer.view import theme
+from explorer.view.labels import titles_for
 
 DIGITS = 5  # decimals sent to the browser: far below a pixel, and a much smaller message
 
@@ -168,8 +169,17 @@ def planted_spec(points: list[tuple[int, float]]) -> dict:
     )
 
 
-def factor_spec(coords: torch.Tensor, labels: list[str], names: list[str], title: str) -> dict:
+def factor_spec(
+    coords: torch.Tensor,
+    labels: list[str],
+    names: list[str],
+    title: str,
+    titled: Sequence[int] = (),
+    font_px: float = 12,
+) -> dict:
     """Factors projected to 2-D, one colour a label, names on hover: `train_figures.factor_figure`.
+    titled: rows whose titles are written beside them where there is room (labels.py), most
+    important first; each series then carries `titles` and `label_pos` per point.
 
     coords: (n, 2)."""
     if coords.shape != (len(labels), 2) or len(names) != len(labels):
@@ -180,6 +190,11 @@ def factor_spec(coords: torch.Tensor, labels: list[str], names: list[str], title
         series(label, xy[m, 0], xy[m, 1], colour, alpha=0.8, text=names_arr[m].tolist())
         for label, colour, m in theme.label_groups(labels)
     ]
+    placed = titles_for(xy, names, titled, font_px) if titled else {}
+    if placed:
+        for s, (_, _, m) in zip(data, theme.label_groups(labels), strict=True):
+            s["titles"] = [placed[r][0] if r in placed else None for r in m.tolist()]
+            s["label_pos"] = [placed[r][1] if r in placed else None for r in m.tolist()]
     return chart(
         "points",
         title,

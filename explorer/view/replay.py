@@ -17,6 +17,7 @@ import torch
 from explorer.settings import setting
 from explorer.train.loop.frames import MAX_FRAMES, Replay
 from explorer.view import live_charts, theme
+from explorer.view.labels import POSITIONS, short_title, titles_for
 
 PLAY_SECONDS = 10.0  # Play shows the whole run in this long at 1x
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
@@ -62,10 +63,18 @@ def payload(
     labels: list[str],
     names: list[str],
     curves: dict,
+    rows: list[int] | None = None,
+    titled: list[int] = (),
+    font_px: float = 12,
 ) -> dict:
     """What the player draws: the frames of `which` ("items" or "users"), one label and name
-    a point, and the curves the cursor moves on (live_charts specs: loss, rmse)."""
+    a point, and the curves the cursor moves on (live_charts specs: loss, rmse).
+    rows: the points drawn (all by default; labels and names are of these); titled: those
+    of them (indices into rows, most important first) whose titles are written beside them,
+    placed without overlap frame by frame (labels.py), as the live plot does."""
     coords = replay.items if which == "items" else replay.users
+    if rows is not None:
+        coords = coords[:, rows]
     if coords.shape[1] != len(labels) or len(names) != len(labels):
         raise ValueError("the replay needs one label and one name per point")
     packed, lo, hi = _packed(coords)
@@ -74,6 +83,11 @@ def payload(
     # the live view's factor spec, at the last frame: the player fills in each frame's points
     factor = live_charts.factor_spec(coords[-1], labels, names, title)
     members = [m.tolist() for _, _, m in theme.label_groups(labels)]  # series k's points
+    titled = list(titled)
+    frames_pos = []  # per frame, per titled point: an index into POSITIONS, or -1: no room
+    for f in range(len(replay)):
+        placed = titles_for(coords[f].double().numpy(), names, titled, font_px)
+        frames_pos.append([POSITIONS.index(placed[r][1]) if r in placed else -1 for r in titled])
     side = {k: {**v, "height": SIDE_HEIGHT} if v else v for k, v in curves.items()}
     planted = None
     if replay.planted is not None:
@@ -93,6 +107,12 @@ def payload(
         "y_range": [lo[1] - pad[1], hi[1] + pad[1]],
         "factor": factor,
         "members": members,
+        "titles": {
+            "rows": titled,
+            "text": [short_title(names[r]) for r in titled],
+            "pos": frames_pos,
+            "positions": list(POSITIONS),
+        },
         "title": title,
         "scores": replay.planted,
         "loss": side["loss"],

@@ -13,6 +13,7 @@ import torch
 
 from explorer.train.loop.history import thinned_loss
 from explorer.view.figures import LEGEND, as_numpy, figure
+from explorer.view.labels import titles_for
 from explorer.view.theme import BASELINE, LOOKUP, PRODUCT, label_groups
 
 
@@ -102,9 +103,11 @@ def factor_figure(
     selected: int | None = None,
     found: Sequence[int] = (),
     labelled: Sequence[int] = (),
+    font_px: float = 13,
 ) -> go.Figure:
     """Factors projected to 2-D, coloured by label, names on hover; ids in customdata.
-    found: ids ringed (a search's matches); labelled: ids whose names are written beside them.
+    found: ids ringed (a search's matches); labelled: ids whose names are written beside them
+    where there is room (most important first; labels.py places them so none overlap).
     One click on a legend entry shows that group alone."""
     xy = as_numpy(coords)
     names_arr, ids_arr = np.asarray(names), np.asarray(ids)
@@ -136,16 +139,17 @@ def factor_figure(
                 hovertemplate="%{text}<extra>found</extra>",
             )
         )
-    named = [where[i] for i in labelled if i in where]
+    placed = titles_for(xy, names, [where[i] for i in labelled if i in where], font_px)
+    named = list(placed)
     if named:
         data.append(
             _at(
                 xy,
                 named,
                 mode="text",
-                text=[_short(t) for t in names_arr[named]],
-                textposition="top center",
-                textfont=dict(size=13, color="#31333f"),
+                text=[placed[r][0] for r in named],
+                textposition=[placed[r][1] for r in named],
+                textfont=dict(size=font_px, color="#31333f"),
                 showlegend=False,
                 hoverinfo="skip",
             )
@@ -175,11 +179,6 @@ def factor_figure(
 def _at(xy: np.ndarray, rows: list[int], **kw) -> go.Scatter:
     """A trace over some of the plot's points (a ring, a label): rows index xy."""
     return go.Scatter(x=xy[rows, 0], y=xy[rows, 1], **kw)
-
-
-def _short(title: str, most: int = 28) -> str:
-    """A title short enough to sit on a plot."""
-    return title if len(title) <= most else title[: most - 1] + "…"
 
 
 def planted_figure(points: list[tuple[int, float]]) -> go.Figure:

@@ -82,3 +82,20 @@ test("the title names the step, the epoch and, on the planted set, the score", (
   assert.equal(frameText(data, 1), "Item factors at step 12,000, epoch 3 · recovered R² 0.88");
   assert.equal(frameText({ ...data, scores: null }, 0), "Item factors at step 0, epoch 0");
 });
+
+test("a frame's titles are the server's for that frame, by point, and none where no room", () => {
+  const base = {
+    kind: "points",
+    series: [
+      { name: "a", x: [], y: [], titles: ["old"], label_pos: ["top center"] },
+      { name: "b", x: [], y: [] },
+    ],
+  };
+  const titles = { rows: [2, 0], text: ["Two", "Zero"], positions: ["top center", "middle left"] };
+  const spec = frameSpec(base, [[0, 1], [2]], [0, 1, 2], [0, 1, 2], "t", "s", null, titles, [1, -1]);
+  assert.deepEqual(spec.series[0].titles, [null, null]); // row 0: no room in this frame
+  assert.deepEqual(spec.series[1].titles, ["Two"]);
+  assert.deepEqual(spec.series[1].label_pos, ["middle left"]);
+  const plain = frameSpec(base, [[0, 1], [2]], [0, 1, 2], [0, 1, 2], "t", "s", null);
+  assert.equal(plain.series[0].titles, undefined);
+});

@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { extent, label, legendRows, niceTicks } from "../../explorer/ui/charts/layout.js";
+import {
+  extent,
+  label,
+  labelAnchor,
+  legendRows,
+  niceTicks,
+} from "../../explorer/ui/charts/layout.js";
 
 const LEFT = 58;
 
@@ -60,4 +66,11 @@ test("the legend wraps to a new row when a name would pass the width", () => {
     narrow.map((row) => row.map((e) => e.s.name)),
     [["aaaa", "bbbb"], ["cccc"]],
   );
+});
+
+test("a title sits beside its point on the side the server chose", () => {
+  assert.deepEqual(labelAnchor(100, 50, "top center"), { x: 100, y: 44, align: "center", baseline: "bottom" });
+  assert.deepEqual(labelAnchor(100, 50, "bottom center", 4), { x: 100, y: 54, align: "center", baseline: "top" });
+  assert.equal(labelAnchor(100, 50, "middle right").align, "left");
+  assert.deepEqual(labelAnchor(100, 50, "middle left"), { x: 94, y: 50, align: "right", baseline: "middle" });
 });

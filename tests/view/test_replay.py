@@ -61,3 +61,21 @@ def test_a_link_frame_is_checked_by_name():
     replay = _replay()
     assert frame_problem(5, replay) is None and frame_problem(None, replay) is None
     assert "frames 0 to 5" in frame_problem(6, replay)
+
+
+def test_a_subset_of_points_travels_with_its_titles_placed_frame_by_frame():
+    from explorer.view.labels import titles_for
+
+    replay = _replay()
+    rows = [3, 5, 7, 11, 13]
+    names = [f"item {k}" for k in rows]
+    data = payload(replay, "items", ["a"] * 5, names, _curves(), rows, titled=[4, 0, 2])
+    q = np.frombuffer(base64.b64decode(data["coords"]), dtype="<u2").reshape(6, 5, 2)
+    assert q.shape == (6, 5, 2) and data["points"] == 5
+    titles = data["titles"]
+    assert titles["rows"] == [4, 0, 2] and titles["text"] == ["item 13", "item 3", "item 7"]
+    assert len(titles["pos"]) == len(replay)
+    for f, pos in enumerate(titles["pos"]):  # the oracle: the same placement, frame by frame
+        placed = titles_for(replay.items[f, rows].double().numpy(), names, [4, 0, 2], 12)
+        want = [titles["positions"].index(placed[r][1]) if r in placed else -1 for r in [4, 0, 2]]
+        assert pos == want

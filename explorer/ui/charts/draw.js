@@ -5,7 +5,7 @@
 //   `text` show it on hover, the way the finished (plotly) chart does; `cursor_x` draws a
 //   vertical line there (the replay's frame).
 
-import { extent, HOVER_PX, label, legendRows, niceTicks } from "./layout.js";
+import { extent, HOVER_PX, label, labelAnchor, legendRows, niceTicks } from "./layout.js";
 
 export function draw(state) {
   const spec = state.spec;
@@ -85,6 +85,7 @@ export function draw(state) {
   g.rect(plot.x0 - 5, plot.y0 - 5, plot.x1 - plot.x0 + 10, plot.y1 - plot.y0 + 10); // whole markers
   g.clip();
   const hits = [];
+  const titles = []; // [x, y, text, position] of the titled points
   for (const s of spec.series) {
     g.globalAlpha = s.alpha ?? 1;
     g.strokeStyle = s.color;
@@ -115,8 +116,18 @@ export function draw(state) {
         g.arc(x, y, r, 0, 2 * Math.PI);
         g.fill();
         if (s.text) hits.push([x, y, s.text[i], s.name]);
+        if (s.label_pos?.[i]) titles.push([x, y, s.titles[i], s.label_pos[i]]);
       }
     }
+  }
+  g.globalAlpha = 1; // the titles the server placed, over the points
+  g.font = S.font;
+  g.fillStyle = S.text;
+  for (const [x, y, text, position] of titles) {
+    const a = labelAnchor(x, y, position);
+    g.textAlign = a.align;
+    g.textBaseline = a.baseline;
+    g.fillText(text, a.x, a.y);
   }
   if (spec.cursor_x !== undefined && spec.cursor_x !== null) {
     g.globalAlpha = 1;

@@ -45,17 +45,30 @@ export function lerpFrame(frames, steps, f, frac = 0) {
 // The factor plot's spec at one frame: the server's spec (explorer/view/live_charts.py
 // factor_spec, the one the live view draws) with each series' points taken from the frame.
 // members[k]: the point indices of series k. ranges: [x_range, y_range], or null to fit.
-export function frameSpec(base, members, xs, ys, title, summary, ranges) {
+// titles (optional): {rows, text, positions} and this frame's pos (an index into positions
+// per titled row, -1 where the server found no room), as explorer/view/replay.py sends them.
+export function frameSpec(base, members, xs, ys, title, summary, ranges, titles = null, pos = null) {
+  const at = new Map();
+  if (titles && pos) {
+    titles.rows.forEach((row, k) => {
+      if (pos[k] >= 0) at.set(row, [titles.text[k], titles.positions[pos[k]]]);
+    });
+  }
   return {
     ...base,
     title,
     summary,
     x_range: ranges ? ranges[0] : null,
     y_range: ranges ? ranges[1] : null,
-    series: base.series.map((s, k) => ({
-      ...s,
-      x: members[k].map((i) => xs[i]),
-      y: members[k].map((i) => ys[i]),
-    })),
+    series: base.series.map((s, k) => {
+      const out = { ...s, x: members[k].map((i) => xs[i]), y: members[k].map((i) => ys[i]) };
+      delete out.titles; // the last frame's, from the server's spec: this frame's instead
+      delete out.label_pos;
+      if (at.size) {
+        out.titles = members[k].map((i) => at.get(i)?.[0] ?? null);
+        out.label_pos = members[k].map((i) => at.get(i)?.[1] ?? null);
+      }
+      return out;
+    }),
   };
 }

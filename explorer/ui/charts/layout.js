@@ -52,3 +52,12 @@ export function legendRows(g, series, width, left) {
   }
   return rows;
 }
+
+// Where a title beside a point is drawn, for one of plotly's four positions (the server
+// places them without overlap: explorer/view/labels.py); gap: pixels from the point.
+export function labelAnchor(x, y, position, gap = 6) {
+  if (position === "top center") return { x, y: y - gap, align: "center", baseline: "bottom" };
+  if (position === "bottom center") return { x, y: y + gap, align: "center", baseline: "top" };
+  if (position === "middle right") return { x: x + gap, y, align: "left", baseline: "middle" };
+  return { x: x - gap, y, align: "right", baseline: "middle" };
+}

@@ -16,7 +16,8 @@ function show(st, f, frac = 0) {
   const summary = `frame ${f + 1} of ${data.n}`;
   const title = frameText(data, f);
   const base = { ...data.factor, style: data.style };
-  st.factor.spec = frameSpec(base, data.members, xs, ys, title, summary, ranges);
+  const pos = data.titles?.pos[Math.round(f + frac)] ?? null; // the nearer frame's places
+  st.factor.spec = frameSpec(base, data.members, xs, ys, title, summary, ranges, data.titles, pos);
   draw(st.factor);
   for (const c of st.curves) {
     c.spec = { ...c.base, cursor_x: step };

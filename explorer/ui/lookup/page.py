@@ -11,7 +11,13 @@ from explorer.ui import intro
 from explorer.ui.charts.components import plotly_chart
 from explorer.ui.lookup import cost as lookup_cost
 from explorer.ui.lookup import sections as lookup_sections
-from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
+from explorer.ui.widgets import (
+    PRESENT_KEY,
+    keep_config,
+    setting_widgets,
+    show_error,
+    stored_config,
+)
 from explorer.view import figures
 
 P = "lk_"  # widget key prefix of this page
@@ -51,6 +57,25 @@ def _verdict(result: LookupResult) -> None:
         )
 
 
+def _side_by_side(result: LookupResult) -> None:
+    """The picture that answers the question: the product beside the lookup."""
+    d = result.config.d
+    left, right = st.columns(2)
+    with left:
+        if result.product is not None:
+            _heatmap(
+                result.product.reshape(-1, d),
+                "one_hot @ W (nn.Linear, no bias)",
+                "product",
+                "column j",
+                "sample",
+            )
+    with right:
+        _heatmap(
+            result.lookup.reshape(-1, d), "W[idx] (nn.Embedding)", "lookup", "column j", "sample"
+        )
+
+
 def render() -> None:
     intro.lookup_intro()
     config = stored_config(P, LookupConfig)
@@ -78,6 +103,9 @@ def render() -> None:
         f"One weight `W`, shape ({n}, {d}). `nn.Embedding.weight` is `W`; "
         f"`nn.Linear.weight` is `W.T`, shape ({d}, {n}). Batch shape {tuple(result.idx.shape)}."
     )
+    stage = bool(st.session_state.get(PRESENT_KEY))  # presenting: the answer on the first screen
+    if stage:
+        _side_by_side(result)
 
     st.subheader("1. The weight")
     _heatmap(
@@ -104,20 +132,10 @@ def render() -> None:
         )
 
     st.subheader("3. Product and lookup, side by side")
-    left, right = st.columns(2)
-    with left:
-        if result.product is not None:
-            _heatmap(
-                result.product.reshape(-1, d),
-                "one_hot @ W (nn.Linear, no bias)",
-                "product",
-                "column j",
-                "sample",
-            )
-    with right:
-        _heatmap(
-            result.lookup.reshape(-1, d), "W[idx] (nn.Embedding)", "lookup", "column j", "sample"
-        )
+    if stage:
+        st.caption("At the top of the page, under the verdict.")
+    else:
+        _side_by_side(result)
     lookup_sections.bias_section(result)
     lookup_sections.gradient_section(result, _heatmap)
     lookup_sections.bag_section(result)

@@ -14,13 +14,34 @@ import torch
 from explorer.pca import project
 from explorer.train.worker.runner import RunView, TrainingRun
 from explorer.ui.charts.components import live_chart, plotly_chart
-from explorer.view import live_charts, train_figures
+from explorer.ui.widgets import PRESENT_KEY
+from explorer.view import live_charts, theme, train_figures
 from explorer.view.analysis import align_to, pca_2d
 
-MAX_POINTS = 1500  # items drawn in the factor plot: the most rated, so the browser keeps up
-LIVE_POINTS = 400  # while training: enough to see the genres part, a small message to send
-LABELLED = 8  # the most rated items carry their titles on the finished plot
+MAX_POINTS = 1500  # the whole cloud: the most rated items, so the browser keeps up
+LIVE_POINTS = 400  # the whole cloud while training: the genres part, a small message to send
+TOP_ITEMS = 60  # the default view, as the book's: the most rated items, each titled where
+# there is room; the whole cloud is a switch away (WHOLE_KEY)
+WHOLE_KEY = "tr_whole_cloud"
 MAX_FOUND = 40  # rings at most this many matches of the search box
+
+
+def whole_cloud() -> bool:
+    """Every item (up to MAX_POINTS), or the TOP_ITEMS most rated with their titles."""
+    return bool(st.session_state.get(WHOLE_KEY))
+
+
+def title_px(canvas: bool) -> int:
+    """The titles' type: larger when presenting, as every chart text."""
+    if st.session_state.get(PRESENT_KEY):
+        return theme.PRESENT_MIN_PX
+    return 12 if canvas else 13
+
+
+def by_popularity(ratings, idx: list[int], k: int = TOP_ITEMS) -> list[int]:
+    """Rows of idx (item indices) of the k most rated items, the most rated first."""
+    row = {item: r for r, item in enumerate(idx)}
+    return [row[i] for i in ratings.items_by_popularity[:k] if i in row]
 
 
 def shown_items(ratings, k: int) -> torch.Tensor:
@@ -76,7 +97,8 @@ def factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
     r = run.ratings
     limit = LIVE_POINTS if run.running else MAX_POINTS
     if which == "items":
-        idx = shown_items(r, limit)
+        idx = shown_items(r, limit if whole_cloud() else TOP_ITEMS)
+        titled = by_popularity(r, idx.tolist())
         if run.running or v.replay is None:
             coords = _steady(run, "items", pca_2d(snap.item_factors[idx]))
         else:  # on the replay's basis, so its last frame and this plot are the same picture
@@ -85,11 +107,12 @@ def factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
         names = [r.title(i) for i in idx.tolist()]
         title = f"Item factors, PCA to 2-D (step {snap.step:,})"
         if run.running:
-            live_chart(live_charts.factor_spec(coords, labels, names, title), "tr_live_items")
+            spec = live_charts.factor_spec(coords, labels, names, title, titled, title_px(True))
+            live_chart(spec, "tr_live_items")
             return
         ids = idx.tolist()
+        chart = st.container()  # the chart above its search box: the picture first
         found = _find_box(names, ids)
-        popular = set(r.items_by_popularity[:LABELLED])
         fig = train_figures.factor_figure(
             coords,
             labels,
@@ -98,13 +121,17 @@ def factor_plot(run: TrainingRun, v: RunView, which: str) -> None:
             title,
             st.session_state.get("tr_item"),
             found=found,
-            labelled=[i for i in ids if i in popular],
+            labelled=[ids[row] for row in titled],
+            font_px=title_px(False),
         )
-        plotly_chart(fig, key="tr_item_factors", on_select=_picked, selection_mode="points")
-        st.caption(
-            "Click a point to pick it; click a genre in the legend to show it alone (again: "
-            f"all back). The {LABELLED} most rated items carry their titles."
-        )
+        with chart:
+            plotly_chart(fig, key="tr_item_factors", on_select=_picked, selection_mode="points")
+            shown = "every item" if whole_cloud() else f"the {len(ids)} most rated items"
+            st.caption(
+                f"Drawn: {shown}; the {TOP_ITEMS} most rated carry their titles where there "
+                "is room (hover any point for its title). Click a point to pick it; click a "
+                "genre in the legend to show it alone (again: all back)."
+            )
         return
     n = min(limit, r.n_users)
     coords = _steady(run, "users", pca_2d(snap.user_factors[:n]))

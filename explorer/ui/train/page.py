@@ -26,7 +26,13 @@ from explorer.ui.train.session import (
     watch_this_session,
     worker_slots,
 )
-from explorer.ui.widgets import keep_config, setting_widgets, show_error, stored_config
+from explorer.ui.widgets import (
+    PRESENT_KEY,
+    keep_config,
+    setting_widgets,
+    show_error,
+    stored_config,
+)
 from explorer.view.links import to_query
 
 P = "tr_"
@@ -159,8 +165,25 @@ def _scale_note(ratings, config: TrainConfig) -> None:
 def render() -> None:
     prepare()
     session_lock()  # made now, before any callback can need it
-    intro.train_intro()
-    ratings = data_section()
+    # Presenting, a stage: the buttons, the progress and the live loss beside the factor plot
+    # on the first screen, what the room must see in one view; the text and the data follow.
+    stage = bool(st.session_state.get(PRESENT_KEY))
+    if stage:
+        st.title(intro.TRAIN_TITLE)
+    else:
+        intro.train_intro()
+    top = st.container()
+    below = st.container() if stage else top
+    with below:
+        if stage:
+            st.markdown(intro.INTRO)
+        ratings = data_section()
+    with top:
+        _page(ratings, stage)
+
+
+def _page(ratings, stage: bool) -> None:
+    """Settings, buttons and the run, under the data."""
     config = stored_config(P, TrainConfig)
     config = _controls(config, ratings.is_valid is not None)
     if config.official_split and ratings.is_valid is None:
@@ -194,6 +217,6 @@ def render() -> None:
             "address bar reproduces them."
         )
         return
-    train_live.live_section(run, buttons_saw_running)
+    train_live.live_section(run, buttons_saw_running, stage)
     if not run.running and run.view().status in RESULT_STATES:
         train_results.results_section(run)  # a failed run shows no "what it learned"

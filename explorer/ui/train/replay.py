@@ -45,7 +45,16 @@ def _curves(run: TrainingRun, v: RunView) -> dict:
     return {"loss": loss, "rmse": rmse}
 
 
-def replay_section(run: TrainingRun, v: RunView, which: str, labels, names) -> None:
+def replay_section(
+    run: TrainingRun,
+    v: RunView,
+    which: str,
+    labels,
+    names,
+    rows=None,
+    titled=(),
+    font_px: float = 12,
+) -> None:
     """The player, for a run that has stopped or ended with at least two frames."""
     replay = v.replay
     if replay is None or len(replay) < 2:
@@ -62,6 +71,6 @@ def replay_section(run: TrainingRun, v: RunView, which: str, labels, names) -> N
     if problem:
         st.warning(problem + ".")
         frame = None
-    data = payload(replay, which, labels, names, _curves(run, v))
+    data = payload(replay, which, labels, names, _curves(run, v), rows, titled, font_px)
     data["frame"] = frame
     replay_player(data, key="tr_replay", frame=frame, on_frame_change=_moved)
