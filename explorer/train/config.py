@@ -13,7 +13,11 @@ from explorer.settings import check_settings, setting
 
 # The choices, declared here once; the rooms below implement them (train/model, train/step).
 DOT_MODELS = ("DotProduct", "DotProductBias")  # a prediction is a dot product of two rows
-MODELS = (*DOT_MODELS, "CollabNN")
+# the same two models with each table an nn.Linear(n, d, bias=False) on one-hot rows instead
+# of an nn.Embedding: the Lookup page's question, asked of training (one weight, two ways)
+ONE_HOT_MODELS = ("DotProductOneHot", "DotProductBiasOneHot")
+FACTOR_MODELS = (*DOT_MODELS, *ONE_HOT_MODELS)  # one row of factors per user and per item
+MODELS = (*DOT_MODELS, "CollabNN", *ONE_HOT_MODELS)
 INITS = {
     "fastai": "truncated normal, std 0.01 (the book's choice: small, so training starts calm)",
     "normal": "PyTorch's nn.Embedding default N(0, 1): large dot products, slow or unstable start",
@@ -33,7 +37,9 @@ class TrainConfig:
         "Model",
         "DotProduct: factors only. DotProductBias: plus a bias per user and per item, as the "
         "book's second model. CollabNN: the book's third, the two rows concatenated into a "
-        "small neural net (its widths by fastai's rule, not n_factors).",
+        "small neural net (its widths by fastai's rule, not n_factors). ...OneHot: the same "
+        "model with nn.Linear(n, d, bias=False) on one-hot rows for each table, from the same "
+        "initial weights: train both ways and compare (plain torch step; slower, by design).",
         choices=MODELS,
         widget="select",
         group=MODEL,
@@ -194,6 +200,11 @@ class TrainConfig:
         check_settings(self)
         if self.y_range is not None and not self.y_range[0] < self.y_range[1]:
             raise ValueError(f"y_range needs low < high, not {self.y_range}.")
+        if self.optimizer == "SparseAdam" and self.model in ONE_HOT_MODELS:
+            raise ValueError(
+                "SparseAdam needs sparse gradients, which only nn.Embedding(sparse=True) gives: "
+                "a one-hot x Linear table's gradient is dense. Pick AdamW."
+            )
         if self.optimizer == "SparseAdam" and self.model == "CollabNN":
             raise ValueError(
                 "SparseAdam updates embedding rows only: CollabNN's layers need a dense "

@@ -6,9 +6,9 @@ few; a teacher can show wd 0 against wd 0.1, or DotProduct against DotProductBia
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
-from explorer.train.config import TrainConfig
+from explorer.train.config import DOT_MODELS, ONE_HOT_MODELS, TrainConfig
 from explorer.train.loop.history import thinned_loss
 from explorer.train.worker.run_view import RunView
 
@@ -23,6 +23,7 @@ class RunSummary:
     number: int  # 1, 2, 3... in this session
     config: TrainConfig
     steps: list[int]  # thinned
+    losses: list[float]  # the batch losses at those steps
     smoothed: list[float]
     epoch_steps: list[int]
     valid_rmse: list[float]
@@ -36,11 +37,12 @@ class RunSummary:
 
 def summarize(number: int, config: TrainConfig, view: RunView, steps_per_epoch: int) -> RunSummary:
     """A run's summary from its last view."""
-    steps, _, smoothed = thinned_loss(view.steps, view.losses, POINTS, view.smoothed)
+    steps, losses, smoothed = thinned_loss(view.steps, view.losses, POINTS, view.smoothed)
     return RunSummary(
         number=number,
         config=config,
         steps=list(steps),
+        losses=list(losses),
         smoothed=list(smoothed),
         epoch_steps=[e.epoch * steps_per_epoch for e in view.epochs],
         valid_rmse=[e.valid.rmse for e in view.epochs],
@@ -85,3 +87,35 @@ def comparison_rows(history: list[RunSummary]) -> list[dict]:
         )
         previous = s
     return rows
+
+
+def twin(model: str) -> str | None:
+    """The same model the other way: nn.Embedding <-> one-hot x nn.Linear (None: no twin)."""
+    if model in DOT_MODELS:
+        return model + "OneHot"
+    if model in ONE_HOT_MODELS:
+        return model.removesuffix("OneHot")
+    return None
+
+
+@dataclass(frozen=True)
+class BothWays:
+    """Two runs that differ only in how their tables look rows up."""
+
+    embedding: RunSummary
+    one_hot: RunSummary
+    max_loss_diff: float  # the largest |difference| of their batch losses at the same steps
+    embedding_epoch_s: float
+    one_hot_epoch_s: float
+
+
+def both_ways(a: RunSummary, b: RunSummary) -> BothWays | None:
+    """a and b as a pair trained both ways (the same settings but the model's twin), or None."""
+    if twin(a.config.model) != b.config.model:
+        return None
+    if replace(a.config, model=b.config.model) != b.config or a.steps != b.steps:
+        return None
+    emb, one_hot = (a, b) if a.config.model in DOT_MODELS else (b, a)
+    diff = max((abs(x - y) for x, y in zip(emb.losses, one_hot.losses, strict=True)), default=0.0)
+    per_epoch = [s.seconds / max(1, len(s.valid_rmse)) for s in (emb, one_hot)]
+    return BothWays(emb, one_hot, diff, *per_epoch)

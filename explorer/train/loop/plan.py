@@ -14,12 +14,13 @@ import torch
 from explorer import limits
 from explorer.data.ratings import Ratings, Split
 from explorer.devices import resolve_device
-from explorer.train.config import TrainConfig, make_split
+from explorer.train.config import ONE_HOT_MODELS, TrainConfig, make_split
 from explorer.train.model.baselines import Baselines, baselines
-from explorer.train.model.models import DotProduct, make_model
+from explorer.train.model.models import DotProduct, OneHotLinear, make_model
 from explorer.train.step.row_adamw import uses_row_updates
 
 EVAL_CHUNK = 1_000_000  # validation rows scored at once, to bound memory on 10M sets
+ONE_HOT_EVAL_BYTES = 64 * 2**20  # a one-hot model scores in chunks of one-hot rows this large
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +59,16 @@ def run_bytes(n_ratings: int, n_train: int, n_rows: int, n_factors: int, steps: 
     return data + 9 * 4 * n_rows * (n_factors + 1) + 48 * n_rows + 128 * steps
 
 
+def one_hot_bytes(config: TrainConfig, n_users: int, n_items: int) -> int:
+    """Memory a one-hot x Linear model's step takes beyond an Embedding's: each table builds
+    a (batch, n) float32 one-hot and autograd keeps it for the backward pass (0 for the
+    Embedding models)."""
+    if config.model not in ONE_HOT_MODELS:
+        return 0
+    tables = 2 if "Bias" in config.model else 1  # the factors' tables, and the biases'
+    return 2 * 4 * config.batch_size * (n_users + n_items) * tables
+
+
 def check_budget(
     ratings: Ratings, config: TrainConfig, n_train: int, steps: int, device: str = "cpu"
 ) -> None:
@@ -73,6 +84,16 @@ def check_budget(
     n_rows = ratings.n_users + ratings.n_items
     schedule = steps if uses_row_updates(config, device) else 0
     need = run_bytes(len(ratings), n_train, n_rows, config.n_factors, schedule)
+    one_hot = one_hot_bytes(config, ratings.n_users, ratings.n_items)
+    if need + one_hot > limits.max_run_bytes() and one_hot > need:
+        raise ValueError(
+            f"This run's one-hot batches would need about {one_hot / 2**20:,.0f} MB: each step "
+            f"builds a {config.batch_size:,} x {n_rows:,} one-hot of float32 per table (users "
+            f"and items), which autograd keeps, where nn.Embedding reads {config.batch_size:,} "
+            f"rows; this server gives a run at most {limits.max_run_bytes() / 2**20:,.0f} MB "
+            "(EXPLORER_MAX_RUN_MB). Use a smaller batch size, or the Embedding model."
+        )
+    need += one_hot
     if need > limits.max_run_bytes():
         steps_part, steps_fix = "", ""
         if 128 * schedule > need / 4:
@@ -101,12 +122,15 @@ def make_plan(ratings: Ratings, config: TrainConfig, split: Split | None = None)
 
 
 def predict(model: DotProduct, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
-    """Predictions in chunks, on the model's device: (N,) float32 on the CPU."""
+    """Predictions in chunks, on the model's device: (N,) float32 on the CPU. A one-hot model
+    scores in smaller chunks: each row builds one-hot rows as wide as its tables."""
     device = next(model.parameters()).device
+    width = sum(m.num_embeddings for m in model.modules() if isinstance(m, OneHotLinear))
+    chunk = max(1, min(EVAL_CHUNK, ONE_HOT_EVAL_BYTES // (4 * width))) if width else EVAL_CHUNK
     out = []
     with torch.no_grad():
-        for a in range(0, len(users), EVAL_CHUNK):
-            u = users[a : a + EVAL_CHUNK].to(device)
-            i = items[a : a + EVAL_CHUNK].to(device)
+        for a in range(0, len(users), chunk):
+            u = users[a : a + chunk].to(device)
+            i = items[a : a + chunk].to(device)
             out.append(model(u, i).float().cpu())
     return torch.cat(out) if out else torch.empty(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from explorer.train.config import INITS, MODELS
+from explorer.train.config import INITS, MODELS, ONE_HOT_MODELS
 
 
 def sigmoid_range(x: torch.Tensor, low: float, high: float) -> torch.Tensor:
@@ -26,6 +26,26 @@ def init_embedding(emb: nn.Embedding, init: str, generator: torch.Generator | No
             raise ValueError(f"Unknown init {init!r}: choose one of {list(INITS)}.")
 
 
+class OneHotLinear(nn.Module):
+    """A table as nn.Linear(n, d, bias=False) on one-hot rows: `one_hot(idx) @ W`, which is
+    F.linear(one_hot(idx), W.T), nn.Linear's own computation with its weight W.T (d, n), as
+    on the Lookup page. The parameter is stored as W, (n, d), the Embedding's layout, so
+    everything that reads a model's factors reads both kinds alike.
+    tests/train/model/test_models.py checks it against a real nn.Linear."""
+
+    def __init__(self, n: int, d: int):
+        super().__init__()
+        self.num_embeddings, self.embedding_dim = n, d
+        self.weight = nn.Parameter(torch.empty(n, d))
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        one_hot = nn.functional.one_hot(idx, self.num_embeddings).to(self.weight.dtype)
+        return nn.functional.linear(one_hot, self.weight.t())  # (batch, n) @ (n, d)
+
+
+TABLES = (nn.Embedding, OneHotLinear)
+
+
 class DotProduct(nn.Module):
     """The book's DotProduct: user and item embeddings, their dot product, optional y_range."""
 
@@ -38,16 +58,22 @@ class DotProduct(nn.Module):
         init: str = "fastai",
         sparse: bool = False,
         generator: torch.Generator | None = None,
+        one_hot: bool = False,
     ):
         super().__init__()
-        self.user_factors = nn.Embedding(n_users, n_factors, sparse=sparse)
-        self.item_factors = nn.Embedding(n_items, n_factors, sparse=sparse)
+        self.one_hot = one_hot
+        self.user_factors = self.table(n_users, n_factors, sparse)
+        self.item_factors = self.table(n_items, n_factors, sparse)
         self.y_range = y_range
         for emb in self.embeddings():
             init_embedding(emb, init, generator)
 
-    def embeddings(self) -> list[nn.Embedding]:
-        return [m for m in self.children() if isinstance(m, nn.Embedding)]
+    def table(self, n: int, d: int, sparse: bool) -> nn.Module:
+        """An (n, d) table: an nn.Embedding, or one-hot x nn.Linear (the same numbers)."""
+        return OneHotLinear(n, d) if self.one_hot else nn.Embedding(n, d, sparse=sparse)
+
+    def embeddings(self) -> list[nn.Module]:
+        return [m for m in self.children() if isinstance(m, TABLES)]
 
     def raw(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         """Score before y_range: (batch,)."""
@@ -71,10 +97,11 @@ class DotProductBias(DotProduct):
         init="fastai",
         sparse=False,
         generator=None,
+        one_hot=False,
     ):
-        super().__init__(n_users, n_items, n_factors, y_range, init, sparse, generator)
-        self.user_bias = nn.Embedding(n_users, 1, sparse=sparse)
-        self.item_bias = nn.Embedding(n_items, 1, sparse=sparse)
+        super().__init__(n_users, n_items, n_factors, y_range, init, sparse, generator, one_hot)
+        self.user_bias = self.table(n_users, 1, sparse)
+        self.item_bias = self.table(n_items, 1, sparse)
         for emb in (self.user_bias, self.item_bias):
             init_embedding(emb, init, generator)
 
@@ -146,5 +173,5 @@ def make_model(
     gen = torch.Generator().manual_seed(seed)
     if name == "CollabNN":
         return CollabNN(n_users, n_items, y_range, init, generator=gen)
-    cls = DotProduct if name == "DotProduct" else DotProductBias
-    return cls(n_users, n_items, n_factors, y_range, init, sparse, gen)
+    cls = DotProduct if name.startswith("DotProduct") and "Bias" not in name else DotProductBias
+    return cls(n_users, n_items, n_factors, y_range, init, sparse, gen, name in ONE_HOT_MODELS)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import threading
 
 import streamlit as st
 import torch
 
 from explorer.devices import available_devices, describe
-from explorer.train.config import TrainConfig, y_range_for
+from explorer.train.config import DOT_MODELS, TrainConfig, y_range_for
 from explorer.train.worker.runner import RESULT_STATES, TrainingRun
 from explorer.train.worker.worker import warm_up
 from explorer.ui import intro
@@ -19,6 +20,7 @@ from explorer.ui.train import replay as train_replay
 from explorer.ui.train import results as train_results
 from explorer.ui.train.data import data_section
 from explorer.ui.train.loading import data_choice
+from explorer.ui.train.runs import both_ways_button
 from explorer.ui.train.session import (
     RUN_KEY,
     replace_run,
@@ -28,6 +30,7 @@ from explorer.ui.train.session import (
 )
 from explorer.ui.widgets import (
     PRESENT_KEY,
+    config_key,
     keep_config,
     setting_widgets,
     show_error,
@@ -72,6 +75,27 @@ def _train(ratings, config: TrainConfig) -> None:
 def _train_pressed(ratings, config: TrainConfig) -> None:
     st.session_state[train_replay.FRAME_KEY] = None  # a new run's replay opens on its end
     _train(ratings, config)
+
+
+def _train_twin(ratings, config: TrainConfig, model: str) -> None:
+    """The same run with the model's twin (nn.Embedding <-> one-hot x nn.Linear); the
+    sidebar and the link follow."""
+    new = dataclasses.replace(config, model=model)
+    st.session_state[P + "model"] = model
+    st.session_state[config_key(P)] = new
+    _train_pressed(ratings, new)
+
+
+def _step_note(config: TrainConfig) -> None:
+    """Say which step a model trains with when the fast ones cannot apply to it."""
+    if config.model in DOT_MODELS or not (config.fast_step or config.row_updates):
+        return
+    st.caption(
+        f"{config.model} trains with the plain torch step (autograd, torch's "
+        f"{config.optimizer}): Closed-form gradients and AdamW on the touched rows are written "
+        "for nn.Embedding tables and are not used here. To compare with DotProductBias, train "
+        "it with both off (Advanced)."
+    )
 
 
 def _stop() -> None:
@@ -207,6 +231,7 @@ def _page(ratings, stage: bool) -> None:
         _train(ratings, config)
     st.session_state["tr_link_train_pending"] = False  # once a session, on open
     buttons_saw_running = _buttons(ratings, config)
+    _step_note(config)
     with contextlib.suppress(ValueError):
         st.caption(f"Training runs on {describe(config.device)}.")
     train_live.view_toggles()
@@ -220,3 +245,4 @@ def _page(ratings, stage: bool) -> None:
     train_live.live_section(run, buttons_saw_running, stage)
     if not run.running and run.view().status in RESULT_STATES:
         train_results.results_section(run)  # a failed run shows no "what it learned"
+        both_ways_button(run, functools.partial(_train_twin, ratings, config))

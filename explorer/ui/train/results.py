@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from explorer.train.config import DOT_MODELS
+from explorer.train.config import FACTOR_MODELS
 from explorer.train.model.baselines import metrics
 from explorer.train.worker.runner import TrainingRun
 from explorer.ui.charts.components import plotly_chart
@@ -154,7 +154,7 @@ def _recommendations(run: TrainingRun) -> None:
 
 def _new_user(run: TrainingRun) -> None:
     r, m = run.ratings, run.model
-    if run.config.model not in DOT_MODELS:
+    if run.config.model not in FACTOR_MODELS:
         st.caption(
             "**A new user**: placing a new user among the items by their factors needs a dot "
             "product: train DotProduct or DotProductBias to try it."
