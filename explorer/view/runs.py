@@ -29,6 +29,7 @@ class RunSummary:
     valid_rmse: list[float]
     seconds: float
     status: str
+    epoch_s: float = 0.0  # the mean seconds of an epoch's training steps (no start-up, no eval)
 
     @property
     def final_rmse(self) -> float | None:
@@ -48,6 +49,7 @@ def summarize(number: int, config: TrainConfig, view: RunView, steps_per_epoch: 
         valid_rmse=[e.valid.rmse for e in view.epochs],
         seconds=view.train_seconds,
         status=view.status,
+        epoch_s=sum(e.seconds for e in view.epochs) / max(1, len(view.epochs)),
     )
 
 
@@ -117,5 +119,4 @@ def both_ways(a: RunSummary, b: RunSummary) -> BothWays | None:
         return None
     emb, one_hot = (a, b) if a.config.model in DOT_MODELS else (b, a)
     diff = max((abs(x - y) for x, y in zip(emb.losses, one_hot.losses, strict=True)), default=0.0)
-    per_epoch = [s.seconds / max(1, len(s.valid_rmse)) for s in (emb, one_hot)]
-    return BothWays(emb, one_hot, diff, *per_epoch)
+    return BothWays(emb, one_hot, diff, emb.epoch_s, one_hot.epoch_s)

@@ -35,8 +35,18 @@ def _summary(number, model, losses, seconds=1.0, **changes):
 
     steps = list(range(1, len(losses) + 1))
     config = TrainConfig(model=model, fast_step=False, row_updates=False, **changes)
+    epochs = [0.9, 0.8]
     return RunSummary(
-        number, config, steps, losses, losses, [len(losses)], [0.9, 0.8], seconds, "finished"
+        number,
+        config,
+        steps,
+        losses,
+        losses,
+        [len(losses)],
+        epochs,
+        seconds,
+        "finished",
+        epoch_s=seconds / len(epochs),
     )
 
 
