@@ -13,6 +13,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+MAX_ABS_RATING = 1e5  # ratings beyond this are refused: y_range follows the data, and the
+# y_range a model can take is bounded (explorer/train/config.py; tests/data/test_checks.py)
+
 
 class CheckFailed(ValueError):
     """A row that a check named: the message says what, where and what to do."""
@@ -89,11 +92,24 @@ def check_table(
             f"column{named['rating']} is not a number. Ratings must be numbers like 4 or 3.5: "
             "fix or delete that row."
         )
-    finite = np.isfinite(values.to_numpy())
+    # checked as the model holds them, float32: 1e308 is a finite float64 and inf in float32
+    as_model = values.to_numpy().astype(np.float32)
+    finite = np.isfinite(as_model)
     if not finite.all():
         i = int(np.flatnonzero(~finite)[0])
         raise CheckFailed(
-            f"{_at(where, i)}: rating {values.iloc[i]} is infinite. Use a finite number."
+            f"{_at(where, i)}: rating {values.iloc[i]:g} is "
+            + ("infinite" if not np.isfinite(values.iloc[i]) else "too large for float32")
+            + f" (the model's numbers). Ratings must be within ±{MAX_ABS_RATING:g}: fix or "
+            "delete that row."
+        )
+    huge = np.abs(as_model) > MAX_ABS_RATING
+    if huge.any():
+        i = int(np.flatnonzero(huge)[0])
+        raise CheckFailed(
+            f"{_at(where, i)}: rating {values.iloc[i]:g} is beyond ±{MAX_ABS_RATING:g}, the "
+            "largest scale a model's y_range can follow here. Rescale the ratings, or fix or "
+            "delete that row."
         )
     if scale is not None:
         out = ((values < scale[0]) | (values > scale[1])).to_numpy()
@@ -122,7 +138,7 @@ def check_table(
         {
             "user": ids(frame["user"]).to_numpy(),
             "item": ids(frame["item"]).to_numpy(),
-            "rating": values.to_numpy(dtype=np.float32),
+            "rating": as_model,
         }
     )
 

@@ -99,3 +99,24 @@ def test_the_movielens_readers_run_the_same_checks(tmp_path, lines, needle):
     (d / "u.data").write_text(lines)
     with pytest.raises(ValueError, match=needle):
         read_movielens(d)
+
+
+def test_any_rating_the_checks_pass_gives_a_y_range_the_model_takes():
+    from explorer.data.checks import MAX_ABS_RATING
+    from explorer.settings import entry, problem
+    from explorer.train.config import TrainConfig, y_range_for
+
+    widest = y_range_for(-MAX_ABS_RATING, MAX_ABS_RATING)
+    assert problem(entry(TrainConfig, "y_range"), widest) is None
+
+
+def test_a_rating_past_float32_is_named_by_its_row(tmp_path, capsys):
+    from explorer.__main__ import main
+
+    path = tmp_path / "r.csv"
+    rows = [f"{u},{i},{(u + i) % 5 + 1}" for u in range(1, 6) for i in range(1, 5)]
+    rows[2] = "1,3,-1e308"
+    path.write_text("user,item,rating\n" + "\n".join(rows) + "\n")
+    assert main(["train", "--data", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Row 4: rating -1e+308 is too large for float32" in err and "y_range" not in err

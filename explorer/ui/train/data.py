@@ -87,7 +87,10 @@ def _upload_section() -> None:
         options = ["(none)", *columns] if role == "title" else columns
         default = guess[role] if guess[role] in options else options[0]
         chosen[role] = col.selectbox(
-            f"{role} column", options, index=options.index(default), key=f"tr_role_{role}"
+            f"{role} column",
+            options,
+            index=options.index(default),
+            key=f"tr_role_{role}_{upload.file_id}",  # this upload's: never the last file's
         )
     if st.button("Load this CSV", key="tr_load_csv"):
         title = None if chosen["title"] == "(none)" else chosen["title"]
