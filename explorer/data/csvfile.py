@@ -61,19 +61,44 @@ def infer_roles(columns: list[str]) -> dict[str, str | None]:
 
 
 def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (a BOM dropped), UTF-16 by its BOM, else Latin-1, as old
-    spreadsheets save; ValueError for a file that is not text at all."""
+    """The file's text (see `decode_named`)."""
+    return decode_named(data)[0]
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for text saved as UTF-16 without a byte order mark (every
+    other byte zero, as ASCII is in UTF-16), else None."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 8:
+        return None
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode_named(data: bytes) -> tuple[str, str]:
+    """(the file's text, the encoding it was read as): UTF-8 (a BOM dropped), UTF-16 by its
+    BOM or by its zero bytes, else Latin-1, as old spreadsheets save; ValueError for a file
+    that is not text at all."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16"), "UTF-16"
     if b"\x00" in data[:4096]:
+        wide = _utf16_without_bom(data[:4096])
+        if wide is not None:
+            try:
+                return data.decode(wide), wide.upper()
+            except UnicodeDecodeError:
+                pass
         raise ValueError(
-            "The file is not text (it holds zero bytes): upload the ratings as a CSV file, "
-            "not a spreadsheet or an archive."
+            "The file is not text (it holds zero bytes, and is not UTF-16 either): save the "
+            "ratings as a CSV file, not a spreadsheet or an archive."
         )
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return data.decode("latin-1"), "Latin-1"
 
 
 def sniff_separator(lines: list[str]) -> str:
@@ -87,6 +112,10 @@ def sniff_separator(lines: list[str]) -> str:
     return best
 
 
+def _sep_name(sep: str) -> str:
+    return {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}.get(sep, repr(sep))
+
+
 def read_csv_frame(data: bytes, max_bytes: int = MAX_CSV_BYTES) -> pd.DataFrame:
     """Parse CSV bytes with a header into a frame (pandas' C engine), with readable errors.
 
@@ -98,7 +127,7 @@ def read_csv_frame(data: bytes, max_bytes: int = MAX_CSV_BYTES) -> pd.DataFrame:
             f"The file is {len(data) / 2**20:,.1f} MiB; the limit is {max_bytes / 2**20:,.0f} MiB. "
             "Upload a sample of the ratings, or put the file in the server's data folder."
         )
-    text = decode(data)
+    text, encoding = decode_named(data)
     if not text.strip():
         raise ValueError("The file is empty: upload a CSV with a header row and one rating a row.")
     head = text[:65536].splitlines()
@@ -113,10 +142,11 @@ def read_csv_frame(data: bytes, max_bytes: int = MAX_CSV_BYTES) -> pd.DataFrame:
             io.StringIO(text), sep=sep, dtype=str, skipinitialspace=True, engine="c"
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        said = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ValueError(
-            f"Could not read the file as CSV ({str(err).splitlines()[0]}). Save it as "
-            "comma-separated text with a header row, user,item,rating, and the same number of "
-            "fields on every line."
+            f"Could not read the file as CSV, read as {encoding} text separated by "
+            f"{_sep_name(sep)} (the parser said: {said}). Save it as comma-separated text with "
+            "a header row, user,item,rating, and the same number of fields on every line."
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:

@@ -7,15 +7,15 @@ escape the data folder.
 
 from __future__ import annotations
 
-import io
-import os
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from explorer.data.archive import MAX_MEMBER_BYTES, Files
 from explorer.data.checks import CheckFailed, check_table, lines_of
+from explorer.data.csvfile import read_csv_frame
 from explorer.data.ratings import Ratings, ratings_from_frame
 
 ML100K_GENRES = (
@@ -42,96 +42,16 @@ ML100K_GENRES = (
 ML100K_SPLITS = ("u1", "u2", "u3", "u4", "u5", "ua", "ub")
 
 
-MAX_DEPTH = 3  # folders below the one named: ml-latest-small/ inside a zip or a folder
-MAX_ENTRIES = 5_000  # files and folders looked at in a folder, at most
-MAX_MEMBER_BYTES = 512 * 2**20  # one file inside a zip, inflated (MovieLens 25M: 680 MB...)
-MAX_RATIO = 60  # inflated / compressed: a ratings file is 4-8 times; a zip bomb, thousands
-
-
-class _Files:
-    """Read files by name from a folder or a zip, wherever they sit inside it (a few levels
-    down at most). Zip members are checked for size and ratio before they are read; nothing
-    is extracted; every file is closed after each read."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._zip = False
-        if self.path.is_dir():
-            self._names = _walk(self.path)
-        elif zipfile.is_zipfile(self.path):
-            self._zip = True
-            with zipfile.ZipFile(self.path) as z:
-                self._names = _members(self.path, z.infolist())
-        else:
-            raise ValueError(
-                f"{self.path} is neither a folder nor a zip file: point at the MovieLens folder "
-                "(holding u.data, ratings.csv or ratings.dat) or at the zip you downloaded."
-            )
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._names
-
-    def open(self, name: str) -> io.BytesIO:
-        if self._zip:
-            with zipfile.ZipFile(self.path) as z:
-                return io.BytesIO(z.read(self._names[name]))
-        return io.BytesIO(Path(self._names[name]).read_bytes())
-
-
-def _walk(root: Path) -> dict[str, Path]:
-    """name -> path of the files under root, breadth first, MAX_DEPTH levels, MAX_ENTRIES."""
-    found, level, seen = {}, [root], 0
-    for _ in range(MAX_DEPTH + 1):
-        below = []
-        for folder in level:
-            try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
-            except OSError:
-                continue  # unreadable: not ours to read
-            for entry in entries:
-                seen += 1
-                if seen > MAX_ENTRIES:
-                    raise ValueError(
-                        f"{root} holds more than {MAX_ENTRIES:,} files and folders: point at the "
-                        "MovieLens folder itself (the one holding u.data or ratings.csv)."
-                    )
-                if entry.is_dir(follow_symlinks=False):
-                    below.append(Path(entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    found.setdefault(entry.name, Path(entry.path))
-        level = below
-    return found
-
-
-def _members(path: Path, infos: list[zipfile.ZipInfo]) -> dict[str, str]:
-    """name -> member of a zip, after checking every member's size and ratio."""
-    names = {}
-    for info in infos:
-        # a name like ../../evil.csv is harmless here: nothing is extracted, a member is
-        # read into memory by its name alone
-        member = PurePosixPath(info.filename)
-        if info.is_dir():
-            continue
-        ratio = info.file_size / max(1, info.compress_size)
-        if info.file_size > MAX_MEMBER_BYTES or ratio > MAX_RATIO:
-            raise ValueError(
-                f"{path.name}: {info.filename} would inflate to {info.file_size / 2**20:,.0f} "
-                f"MiB ({ratio:,.0f} times its packed size); the server reads at most "
-                f"{MAX_MEMBER_BYTES / 2**20:,.0f} MiB a file, at most {MAX_RATIO} times packed."
-            )
-        names.setdefault(member.name, info.filename)
-    return names
-
-
 def detect_format(path: Path) -> str:
     """'100k', 'csv' or '1m', from the files a folder or zip holds."""
-    files = _Files(path)
+    files = Files(path)
     for fmt, marker in (("100k", "u.data"), ("csv", "ratings.csv"), ("1m", "ratings.dat")):
         if marker in files:
             return fmt
+    passed = f" Passed over: {', '.join(files.skipped[:5])}." if files.skipped else ""
     raise ValueError(
         f"No MovieLens ratings found in {path}: expected u.data (100k), ratings.csv "
-        "(ml-latest) or ratings.dat (1M). Point at the folder that holds one of them."
+        f"(ml-latest) or ratings.dat (1M). Point at the folder that holds one of them.{passed}"
     )
 
 
@@ -147,7 +67,7 @@ def _read_table(buf, sep: str, names: list[str], usecols=None) -> pd.DataFrame:
     )
 
 
-def _check_split(files: _Files, path: Path, split: str) -> None:
+def _check_split(files: Files, path: Path, split: str) -> None:
     if split not in ML100K_SPLITS:
         raise ValueError(f"Unknown split {split!r}: choose one of {', '.join(ML100K_SPLITS)}.")
     if f"{split}.base" not in files or f"{split}.test" not in files:
@@ -156,7 +76,7 @@ def _check_split(files: _Files, path: Path, split: str) -> None:
 
 def read_ml100k(path: Path, split: str | None = None) -> Ratings:
     """MovieLens 100k: u.data (or an official split's .base + .test) and u.item."""
-    files = _Files(path)
+    files = Files(path)
     cols = ["user", "item", "rating", "timestamp"]
     is_valid = None
     if split:
@@ -191,10 +111,23 @@ def _genre_labels(movies: pd.DataFrame) -> dict:
 
 
 def read_ml_csv(path: Path) -> Ratings:
-    """MovieLens CSV format (ml-latest, ml-25m): ratings.csv and movies.csv with headers."""
-    files = _Files(path)
-    frame = pd.read_csv(files.open("ratings.csv"), usecols=["userId", "movieId", "rating"])
-    frame = frame.rename(columns={"userId": "user", "movieId": "item"})
+    """MovieLens CSV format (ml-latest, ml-25m): ratings.csv and movies.csv with headers,
+    parsed as an upload is (csvfile.read_csv_frame: the same encodings, separators, ragged
+    lines refused) and checked as every door's ratings are."""
+    files = Files(path)
+    try:
+        frame = read_csv_frame(files.open("ratings.csv").getvalue(), MAX_MEMBER_BYTES)
+    except ValueError as err:
+        raise CheckFailed(f"ratings.csv: {err}") from None
+    missing = [c for c in ("userId", "movieId", "rating") if c not in frame.columns]
+    if missing:
+        raise CheckFailed(
+            f"ratings.csv has no column {', '.join(missing)} (its columns: "
+            f"{', '.join(map(str, frame.columns))}): MovieLens's CSV format has userId, "
+            "movieId, rating, timestamp under a header row."
+        )
+    frame = frame[["userId", "movieId", "rating"]]
+    frame = frame.set_axis(["user", "item", "rating"], axis=1)
     frame = check_table(frame, lines_of("ratings.csv", first_line=2), scale=(0.5, 5.0))
     titles = genres = None
     if "movies.csv" in files:
@@ -206,7 +139,7 @@ def read_ml_csv(path: Path) -> Ratings:
 
 def read_ml1m(path: Path) -> Ratings:
     """MovieLens 1M: '::'-separated ratings.dat and movies.dat, latin-1."""
-    files = _Files(path)
+    files = Files(path)
     frame = _read_table(files.open("ratings.dat"), "::", ["user", "item", "rating", "ts"])
     frame = check_table(frame[["user", "item", "rating"]], lines_of("ratings.dat"), (1.0, 5.0))
     titles = genres = None
@@ -226,7 +159,7 @@ def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
     if split and fmt != "100k":
         raise ValueError("Official splits (u1..u5, ua, ub) come with MovieLens 100k only.")
     if split:
-        _check_split(_Files(path), path, split)
+        _check_split(Files(path), path, split)
     reader = {
         "100k": lambda: read_ml100k(path, split),
         "csv": lambda: read_ml_csv(path),
@@ -243,8 +176,10 @@ def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
 def _damaged(path: Path, fmt: str, err: Exception) -> str:
     marker = {"100k": "u.data", "csv": "ratings.csv", "1m": "ratings.dat"}[fmt]
     first = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+    how = {"100k": "Latin-1 text separated by tabs", "1m": "Latin-1 text separated by '::'"}
+    read_as = f", read as {how[fmt]}" if fmt in how else ""
     return (
-        f"{path}: {marker} could not be read as MovieLens {fmt} ({first}). Each line must "
-        "hold the same fields as GroupLens's files: fix the file, or, if it came from "
-        "GroupLens, download it again."
+        f"{path}: {marker} could not be read as MovieLens {fmt}{read_as} (the reader said: "
+        f"{first}). Each line must hold the same fields as GroupLens's files: fix the file, "
+        "or, if it came from GroupLens, download it again."
     )

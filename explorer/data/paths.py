@@ -14,6 +14,11 @@ def allowed_path(text: str, roots: list[Path] | None = None) -> Path:
     roots = limits.data_roots() if roots is None else roots
     if not text.strip():
         raise ValueError("Type the path of a MovieLens folder or zip in the server's data folder.")
+    if "\x00" in text or any(ord(c) < 32 for c in text.strip()):
+        raise ValueError(
+            "The path holds a control character (such as a NUL byte), which no file name on "
+            "this server has: type the folder's path as plain text."
+        )
     path = Path(text.strip()).expanduser()
     if not path.is_absolute():
         path = limits.APP_DATA / path

@@ -111,9 +111,9 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path):
 
 
 def test_a_member_over_the_size_limit_is_refused(tmp_path, ml100k_dir, monkeypatch):
-    import explorer.data.movielens as ml
+    import explorer.data.archive as archive
 
-    monkeypatch.setattr(ml, "MAX_MEMBER_BYTES", 100)
+    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 100)
     z = zip_folder(ml100k_dir, tmp_path / "ml.zip")
     with pytest.raises(ValueError, match="the server reads at most"):
         read_movielens(z)
