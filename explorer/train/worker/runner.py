@@ -82,6 +82,12 @@ class TrainingRun(RunResults):
         (Streamlit keeps a closed tab's session for its TTL, in case the tab comes back)."""
         self._owner, self._owner_grace = alive, grace_s
 
+    def abandoned(self) -> bool:
+        """Its page has gone (Streamlit has dropped the session): the queue skips it. Read
+        without the lock, by the server's Slots, which may hold its own."""
+        owner = self._owner
+        return owner is not None and not owner()
+
     @property
     def running(self) -> bool:
         """Training or waiting for a slot: the page redraws it live."""
@@ -110,7 +116,10 @@ class TrainingRun(RunResults):
             return True
 
     def _go(self) -> None:
-        """Train now (the slot is ours): start the worker, or resume it."""
+        """Train now (the slot is ours): start the worker, or resume it. The unwatched clock
+        starts now: a run that waited in line longer than the unwatched limit is not stopped
+        the moment it gets its turn."""
+        self._last_view = time.monotonic()
         self._rec.begin_training()
         try:
             if not self._worker.started:

@@ -48,7 +48,13 @@ class Slots:
             return self._place(key)
 
     def _place(self, key: int) -> int:
+        self._prune()
         return next((k + 1 for k, (h, _, _) in enumerate(self._line) if h == key), 0)
+
+    def _prune(self) -> None:
+        """Drop from the line the holders that are gone, or whose page is (a closed tab's
+        session has ended): they never count as ahead of anyone."""
+        self._line = [entry for entry in self._line if _waits(entry[1]())]
 
     def give_back(self, key: int) -> None:
         """Free the key's slot, or take it out of line; the next in line is granted."""
@@ -56,6 +62,7 @@ class Slots:
         with self._lock:
             self._holders.discard(key)
             self._line = [entry for entry in self._line if entry[0] != key]
+            self._prune()
             while self._line and len(self._holders) < self.cap:
                 k, ref, grant = self._line.pop(0)
                 if (waiting := ref()) is not None:
@@ -77,11 +84,20 @@ class Slots:
             return len(self._line)
 
 
+def _waits(holder: Any) -> bool:
+    """Whether a holder in line still wants its turn: it exists, and its page has not gone
+    (`abandoned()`, where it has one: read without its lock, so no lock order is at stake)."""
+    return holder is not None and not (hasattr(holder, "abandoned") and holder.abandoned())
+
+
 def queue_text(place: int) -> str:
     """What a run waiting in line at `place` (1: next) tells its page."""
     ahead = max(0, place - 1)
-    runs = "run is" if ahead == 1 else "runs are"
+    if ahead == 0:
+        where = "you are next"
+    else:
+        where = f"{ahead} run{' is' if ahead == 1 else 's are'} ahead of you"
     return (
-        f"Waiting for a free training worker: {ahead} {runs} ahead of you. The server trains "
-        "a few runs at once so that each gets a core; yours starts on its own."
+        f"Waiting for a free training worker: {where}. The server trains a few runs at once "
+        "so that each gets a core; yours starts on its own."
     )

@@ -122,7 +122,7 @@ def test_past_the_cap_a_run_waits_in_line_then_trains(tiny):
     first.start()
     second.start()
     v = second.view()
-    assert v.status == "queued" and "0 runs are ahead of you" in v.message and second.running
+    assert v.status == "queued" and "you are next" in v.message and second.running
     assert not second._worker.started and slots.running == 1
     wait(first, lambda v: v.global_step > 5)
     first.stop()
@@ -140,6 +140,29 @@ def test_a_queued_run_that_is_stopped_leaves_the_line(tiny):
     assert second.view().status == "ready" and not second.running and slots.waiting == 0
     first.close()
     assert slots.running == 0
+
+
+def test_the_unwatched_clock_starts_when_a_queued_run_starts_training(tiny, monkeypatch):
+    # a run that waited in line longer than the unwatched limit was stopped as unwatched the
+    # moment it got its turn, and sat stopped holding a worker; now it trains the full limit
+    monkeypatch.setenv("EXPLORER_UNWATCHED_S", "2")
+    slots = Slots(1)
+    first, second = (TrainingRun(tiny, TrainConfig(**LONG), slots=slots) for _ in range(2))
+    first.start()
+    second.start()  # queued, and nobody looks at it from now on (no view())
+    end = time.monotonic() + 3
+    while time.monotonic() < end:  # the queue wait: past the unwatched limit
+        first.view()
+        time.sleep(0.1)
+    first.stop()
+    first.join(10)
+    end = time.monotonic() + 60
+    while second._rec.status != "stopped" and time.monotonic() < end:
+        time.sleep(0.1)  # it trains, unwatched, until its own limit
+    assert second._rec.status == "stopped" and second._unwatched
+    assert second._rec.train_seconds >= 1.5  # not stopped at once: it had its 2 s
+    first.close()
+    second.close()
 
 
 def test_a_run_nobody_looks_at_stops_and_a_stopped_one_ends(tiny, monkeypatch):

@@ -54,3 +54,27 @@ def test_a_holder_that_is_gone_is_never_granted():
 def test_the_cap_is_at_least_one():
     with pytest.raises(ValueError, match="at least 1"):
         Slots(0)
+
+
+class Page:
+    """A holder whose page can go, as a TrainingRun's does when its session ends."""
+
+    def __init__(self):
+        self.gone = False
+
+    def abandoned(self) -> bool:
+        return self.gone
+
+
+def test_a_closed_tab_leaves_the_line_and_the_first_waiting_is_next():
+    from explorer.train.worker.slots import queue_text
+
+    slots, granted = Slots(1), []
+    slots.ask(1, Holder(), granted.append)
+    closed, waiting = Page(), Page()
+    assert slots.ask(2, closed, granted.append) == 1 and slots.ask(3, waiting, granted.append) == 2
+    assert "1 run is ahead of you" in queue_text(slots.place(3))
+    closed.gone = True  # its tab closed, its session ended
+    assert slots.place(3) == 1 and "you are next" in queue_text(slots.place(3))
+    slots.give_back(1)
+    assert settled(granted, 1) == [waiting]
