@@ -107,6 +107,28 @@ def check_budget(
         )
 
 
+@dataclass(frozen=True)
+class DataSizes:
+    """The sizes of a data set not built yet: enough to check a run's budget."""
+
+    n_ratings: int
+    n_users: int
+    n_items: int
+
+    def __len__(self) -> int:
+        return self.n_ratings
+
+
+def check_before_building(sizes: DataSizes, config: TrainConfig) -> None:
+    """The run's budget from the data's sizes alone: a set the run could not train on is
+    refused before the server spends time and memory building it."""
+    config.check()
+    n = sizes.n_ratings
+    n_train = n if config.official_split else n - round(n * config.valid_pct)
+    steps = max(1, math.ceil(n_train / config.batch_size)) * config.epochs
+    check_budget(sizes, config, n_train, steps, resolve_device(config.device).type)
+
+
 def make_plan(ratings: Ratings, config: TrainConfig, split: Split | None = None) -> Plan:
     """Check the config, the device and the server's budget, split the data, fit the
     baselines: ValueError if any is wrong."""

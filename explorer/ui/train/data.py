@@ -24,6 +24,7 @@ from explorer.data.ratings import Ratings
 from explorer.settings import entry, problems
 from explorer.ui.charts.components import plotly_chart
 from explorer.ui.train.loading import (
+    affordable,
     apply_link,
     current_data,
     data_choice,
@@ -125,7 +126,7 @@ def data_section() -> Ratings:
                 why = [p for p in problems(choice)]
                 if why:
                     show_error(ValueError(why[0] + "."))
-                else:
+                elif affordable(choice):
                     load(
                         lambda: synthetic_set(choice.n_ratings, choice.genres, choice.data_seed),
                         choice,

@@ -16,8 +16,9 @@ from explorer.data.download import find_ml100k
 from explorer.data.movielens import read_movielens
 from explorer.data.paths import allowed_path
 from explorer.data.ratings import Ratings
-from explorer.data.synthetic import synthetic_ratings
+from explorer.data.synthetic import default_sizes, synthetic_ratings
 from explorer.train.config import TrainConfig, y_range_for
+from explorer.train.loop.plan import DataSizes, check_before_building
 from explorer.ui.train.session import HISTORY_KEY, replace_run, session_lock
 from explorer.ui.widgets import config_key, show_error, stored_config
 from explorer.view.links import from_query
@@ -73,6 +74,21 @@ def current_data() -> Ratings:
     return st.session_state[DATA_KEY]
 
 
+def affordable(choice: DataChoice) -> bool:
+    """Whether a synthetic set can be trained on with this session's settings, checked from
+    its sizes before it is built (a 10-million-rating link once took the server 42 s and
+    600 MB before the run's budget refused it). Says why not, in the page."""
+    n_users, n_items = default_sizes(choice.n_ratings)
+    config = st.session_state.get(CONFIG_KEY) or stored_config("tr_", TrainConfig)
+    try:
+        check_before_building(DataSizes(choice.n_ratings, n_users, n_items), config)
+    except ValueError as err:
+        show_error(ValueError(f"The {choice.n_ratings:,}-rating set was not built: {err}"))
+        st.caption("The data and model loaded before are unchanged.")
+        return False
+    return True
+
+
 def load(make, choice: DataChoice) -> bool:
     try:
         ratings = make()
@@ -106,24 +122,33 @@ def apply_link() -> None:
     split = choice.split or None
     if choice == DataChoice():
         return
+    if not _load_linked(choice, split) and st.query_params.get("train") == "1":
+        st.session_state["tr_link_train"] = False  # never train other data than the link's
+        st.warning("The link's train=1 was not carried out: the data it names is not loaded.")
+
+
+def _load_linked(choice: DataChoice, split: str | None) -> bool:
+    """Load the data a link names; whether it was loaded."""
     if choice.data == "synthetic":
-        load(lambda: synthetic_set(choice.n_ratings, choice.genres, choice.data_seed), choice)
-    elif choice.data == "ml-100k":
+        return affordable(choice) and load(
+            lambda: synthetic_set(choice.n_ratings, choice.genres, choice.data_seed), choice
+        )
+    if choice.data == "ml-100k":
         found = find_ml100k()
         if found is None:
             st.warning(
                 "The link asks for MovieLens 100k, which this server has not downloaded "
                 "yet: open Data below and press Download."
             )
-        else:
-            load(lambda: ml_path(found, split), choice)
-    elif choice.data == "folder":
-        load(lambda: ml_path(allowed_path(choice.path), None), choice)
-    else:
-        st.info(
-            "The link was made on an uploaded file, which cannot travel in a link: "
-            "upload it again below (Data, Upload a CSV)."
-        )
+            return False
+        return load(lambda: ml_path(found, split), choice)
+    if choice.data == "folder":
+        return load(lambda: ml_path(allowed_path(choice.path), None), choice)
+    st.info(
+        "The link was made on an uploaded file, which cannot travel in a link: "
+        "upload it again below (Data, Upload a CSV)."
+    )
+    return False
 
 
 def ml_path(path: Path, split: str | None) -> Ratings:

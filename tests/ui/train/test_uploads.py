@@ -53,3 +53,28 @@ def test_a_second_upload_is_judged_by_its_own_columns():
     messages = [e.value for e in at.error]  # as a fresh session judges it
     assert any("Row 3: rating 'five'" in m for m in messages), messages
     assert not any("three different columns" in m for m in messages)
+
+
+def test_a_link_to_a_set_past_the_budget_is_refused_before_it_is_built():
+    import tracemalloc
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui.apptest import PAGE
+
+    at = AppTest.from_string(PAGE, default_timeout=60)
+    at.query_params.update(
+        {"n_factors": "1024", "n_ratings": "10000000", "train": "1", "device": "cpu"}
+    )
+    tracemalloc.start()
+    try:
+        at.run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "The 10,000,000-rating set was not built" in errors and "EXPLORER_MAX_RUN_MB" in errors
+    assert any("train=1 was not carried out" in w.value for w in at.warning)
+    assert len(at.session_state["tr_data"]) == 20_000 and RUN_KEY not in at.session_state
+    assert peak < 150 * 2**20, peak  # the set was never built (it takes about 600 MB)
