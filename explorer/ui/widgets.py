@@ -53,8 +53,11 @@ def resend(key: str) -> None:
     every run, whichever one the browser draws (tests/e2e/test_widgets_browser.py, every kind
     of widget, several fresh sessions). A value the user has just changed is already in the
     session when the run starts, so writing it back changes nothing."""
-    if key in st.session_state:
-        st.session_state[key] = st.session_state[key]
+    try:  # one read, not `in` then a read: a fast rerun may drop the key in between
+        value = st.session_state[key]
+    except KeyError:
+        return
+    st.session_state[key] = value
 
 
 def _number_args(e: Entry, key: str, clearable: bool = False) -> dict:

@@ -149,8 +149,9 @@ def _buttons(ratings, config: TrainConfig) -> bool:
         help="Go on from where it stopped.",
     )
     c[3].button("Reset", key="tr_reset", on_click=_reset, help="Forget the run and its model.")
-    if "tr_error" in st.session_state:
-        show_error(ValueError(st.session_state.pop("tr_error")))
+    error = st.session_state.pop("tr_error", None)  # one step: a fast rerun may pop it first
+    if error:
+        show_error(ValueError(error))
     return running
 
 
