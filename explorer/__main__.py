@@ -110,7 +110,13 @@ def train(args: argparse.Namespace) -> int:
         f"{'epoch':>5} {'train loss':>10} {'valid RMSE':>10} {'MAE':>7} {'seconds':>8} "
         f"{'ratings/s':>11}"
     )
-    bar = tqdm(total=trainer.total_steps, unit="step", leave=False, file=sys.stderr)
+    bar = tqdm(  # a terminal only: redrawn into a log file, it floods it
+        total=trainer.total_steps,
+        unit="step",
+        leave=False,
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+    )
     end = None
     for event in trainer.run():
         if isinstance(event, EpochEvent):

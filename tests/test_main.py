@@ -122,3 +122,11 @@ def test_bad_input_is_a_message_and_exit_status_2(tmp_path, capsys, args, needle
     assert main(["train", "--n-ratings", "500", *args]) == 2
     err = capsys.readouterr().err
     assert needle in err and "Traceback" not in err
+
+
+def test_no_progress_bar_floods_a_log(capsys):
+    from explorer.__main__ import main
+
+    assert main(["train", "--n-ratings", "2000", "--epochs", "2", "--device", "cpu"]) == 0
+    err = capsys.readouterr().err  # not a terminal here, as a log is not
+    assert "step/s" not in err and "\r" not in err
