@@ -38,27 +38,25 @@ def _movielens(path: str, split: str | None, mtime: float) -> Ratings:
     return read_movielens(Path(path), split)
 
 
-def set_data(ratings: Ratings) -> None:
+def set_data(ratings: Ratings, from_link: bool = False) -> None:
     """Replace the session's data; a model trained on the old data goes with it."""
     with session_lock():
         st.session_state[DATA_KEY] = ratings
         replace_run(None)
         st.session_state.pop(HISTORY_KEY, None)  # runs on other data do not compare
-        _follow_scale(ratings)
+        _follow_scale(ratings, from_link)
 
 
-def _follow_scale(ratings: Ratings) -> None:
+def _follow_scale(ratings: Ratings, from_link: bool = False) -> None:
     """y_range follows the new data's scale (the book's rule, any scale), unless it is off, or
     a link that names this data names its y_range too: the link's settings are the run's.
 
     On a link's first visit the page's config is not made yet: it is made here, from the link,
     so the data a link names gets the y_range its door (folder, zip, upload, command line)
     gives it, not the default (0, 5.5)."""
-    config = st.session_state.get(CONFIG_KEY)
-    if config is None:
-        config = stored_config("tr_", TrainConfig)
-        if "y_range" in st.query_params:
-            return
+    config = st.session_state.get(CONFIG_KEY) or stored_config("tr_", TrainConfig)
+    if from_link and "y_range" in st.query_params:
+        return
     if config.y_range is None:
         return
     low, high = y_range_for(*ratings.rating_range)
@@ -89,14 +87,14 @@ def affordable(choice: DataChoice) -> bool:
     return True
 
 
-def load(make, choice: DataChoice) -> bool:
+def load(make, choice: DataChoice, from_link: bool = False) -> bool:
     try:
         ratings = make()
     except (ValueError, RuntimeError, OSError) as err:
         show_error(err)
         st.caption("The data and model loaded before are unchanged.")
         return False
-    set_data(ratings)
+    set_data(ratings, from_link)
     st.session_state[CHOICE_KEY] = choice  # the link holds it from now on
     st.success(f"Loaded {ratings.source}: {len(ratings):,} ratings.")
     return True
@@ -131,7 +129,7 @@ def _load_linked(choice: DataChoice, split: str | None) -> bool:
     """Load the data a link names; whether it was loaded."""
     if choice.data == "synthetic":
         return affordable(choice) and load(
-            lambda: synthetic_set(choice.n_ratings, choice.genres, choice.data_seed), choice
+            lambda: synthetic_set(choice.n_ratings, choice.genres, choice.data_seed), choice, True
         )
     if choice.data == "ml-100k":
         found = find_ml100k()
@@ -141,9 +139,9 @@ def _load_linked(choice: DataChoice, split: str | None) -> bool:
                 "yet: open Data below and press Download."
             )
             return False
-        return load(lambda: ml_path(found, split), choice)
+        return load(lambda: ml_path(found, split), choice, True)
     if choice.data == "folder":
-        return load(lambda: ml_path(allowed_path(choice.path), None), choice)
+        return load(lambda: ml_path(allowed_path(choice.path), None), choice, True)
     st.info(
         "The link was made on an uploaded file, which cannot travel in a link: "
         "upload it again below (Data, Upload a CSV)."

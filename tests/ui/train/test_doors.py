@@ -82,3 +82,14 @@ def test_a_link_that_names_its_y_range_keeps_it(folder):
     at.run()
     y_range, _ = _trained(at)
     assert y_range == (0.0, 5.5)
+
+
+def test_a_link_to_a_synthetic_set_keeps_its_y_range():
+    at = AppTest.from_string(PAGE, default_timeout=60)
+    at.query_params.update({"n_ratings": "5000", "y_range": "0.5,5.25", "device": "cpu"})
+    at.run()
+    assert not at.exception
+    assert at.session_state["_tr_config"].y_range == (0.5, 5.25)
+    assert len(at.session_state["tr_data"]) == 5000
+    low, high = (at.sidebar.number_input(key=f"tr_y_range_{end}").value for end in ("low", "high"))
+    assert (low, high) == (0.5, 5.25)
