@@ -1,6 +1,7 @@
 """Helpers for AppTests of the Train page (not a test module: test modules import this)."""
 
 import time
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -33,3 +34,16 @@ def poll(at: AppTest, cond, timeout: float = 60.0) -> AppTest:
 
 def finished(at) -> bool:
     return any("Finished" in s.value for s in at.success)
+
+
+APP = Path(__file__).parents[2] / "app.py"
+
+
+def app_with(query: dict) -> AppTest:
+    """The whole app (the router, the Lookup page first) opened on a link's query."""
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in query.items():
+        app.query_params[k] = v
+    app.run()
+    assert not app.exception
+    return app

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.apptest import app_with
+
 APP = Path(__file__).parents[2] / "app.py"
 
 
@@ -165,12 +167,7 @@ def test_many_repeats_say_the_gradients_differ_by_summation_order_only():
     ],
 )
 def test_a_bad_link_is_named_on_the_page_and_costs_nothing(query, needle):
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    for k, v in query.items():
-        app.query_params[k] = v
-    app.run()
-    assert not app.exception
-    assert needle in texts(app)
+    assert needle in texts(app_with(query))
 
 
 def test_a_bad_input_keeps_the_last_good_view_drawn_below_its_message(at):
@@ -191,21 +188,12 @@ def test_the_max_norm_case_says_not_equal_and_why():
     assert "not bit-for-bit equal" in body and "max_norm rescaled rows [5]" in body
 
 
-def _lookup(query: dict) -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    for k, v in query.items():
-        app.query_params[k] = v
-    app.run()
-    assert not app.exception
-    return app
-
-
 def test_the_padding_note_names_every_row_where_the_gradients_differ():
     import torch
 
     query = {"n": "3", "d": "2", "indices": "0,0,0,0,0,0,0,0,1", "padding_idx": "1"}
     note = next(
-        i.value for i in _lookup({**query, "dtype": "float64"}).info if "padding" in i.value
+        i.value for i in app_with({**query, "dtype": "float64"}).info if "padding" in i.value
     )
     # the oracle: plain torch's two gradients, from the page's own seeded weight and upstream
     from explorer.lookup.compare import compare
@@ -221,7 +209,7 @@ def test_the_padding_note_names_every_row_where_the_gradients_differ():
 
 
 def test_with_the_one_hot_path_skipped_the_inf_note_claims_no_product():
-    app = _lookup({"n": "5000", "d": "1", "put_inf": "1", "indices": ",".join(["0"] * 1000)})
+    app = app_with({"n": "5000", "d": "1", "put_inf": "1", "indices": ",".join(["0"] * 1000)})
     body = texts(app)
     assert "no product was computed" in body and "are NaN for every sample" not in body
 
@@ -234,4 +222,4 @@ def test_with_the_one_hot_path_skipped_the_inf_note_claims_no_product():
     ],
 )
 def test_a_message_never_prints_the_value_as_its_bound(query, needle):
-    assert needle in texts(_lookup(query))
+    assert needle in texts(app_with(query))

@@ -4,16 +4,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.apptest import app_with
+
 APP = Path(__file__).parents[2] / "app.py"
 
 
 def _app(**query) -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    for k, v in query.items():
-        app.query_params[k] = v
-    app.run()
-    assert not app.exception
-    return app
+    return app_with(query)
 
 
 def _styles(app) -> str:
