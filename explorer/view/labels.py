@@ -16,7 +16,8 @@ import numpy as np
 POSITIONS = ("top center", "bottom center", "middle right", "middle left")  # plotly's names
 GLYPH = 0.55  # an average glyph's width, as a share of the font size
 GAP = 6.0  # pixels between a point and its title
-PLOT_W, PLOT_H = 620.0, 380.0  # the plot area the estimate assumes (a half-wide column, 480 tall)
+PLOT_W, PLOT_H = 420.0, 260.0  # the plot area the estimate assumes: the smallest it is drawn
+# (the factor plot beside its metrics at 1280 px wide); wider plots space their titles out more
 
 
 def text_box(x: float, y: float, text: str, position: str, font_px: float) -> tuple:

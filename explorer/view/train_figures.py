@@ -13,7 +13,7 @@ import torch
 
 from explorer.train.loop.history import thinned_loss
 from explorer.view.figures import LEGEND, as_numpy, figure
-from explorer.view.labels import titles_for
+from explorer.view.labels import padded_range, titles_for
 from explorer.view.theme import BASELINE, LOOKUP, PRODUCT, label_groups
 
 
@@ -170,8 +170,9 @@ def factor_figure(
         data,
         title,
         480,
-        xaxis=dict(title="PC 1", zeroline=False),
-        yaxis=dict(title="PC 2", zeroline=False),
+        # the range the titles were placed on (labels.py), not plotly's, which grows for text
+        xaxis=dict(title="PC 1", zeroline=False, range=padded_range(xy[:, 0]) if len(xy) else None),
+        yaxis=dict(title="PC 2", zeroline=False, range=padded_range(xy[:, 1]) if len(xy) else None),
         legend={**LEGEND, "itemclick": "toggleothers", "itemdoubleclick": "toggle"},
     )
 
