@@ -93,7 +93,8 @@ def check_table(
             "fix or delete that row."
         )
     # checked as the model holds them, float32: 1e308 is a finite float64 and inf in float32
-    as_model = values.to_numpy().astype(np.float32)
+    with np.errstate(over="ignore"):  # an overflow is what is being looked for
+        as_model = values.to_numpy().astype(np.float32)
     finite = np.isfinite(as_model)
     if not finite.all():
         i = int(np.flatnonzero(~finite)[0])
