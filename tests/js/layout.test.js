@@ -33,6 +33,12 @@ test("ticks are nice, evenly spaced and inside the range", () => {
   }
 });
 
+test("a tick at zero is zero, not a rounding error beside it", () => {
+  const ticks = niceTicks(-0.35, 0.25, 6);
+  assert.ok(ticks.includes(0), `${ticks}`);
+  assert.ok(ticks.every((t) => t === 0 || Math.abs(t) >= 0.05), `${ticks}`);
+});
+
 test("an empty or reversed range has one tick", () => {
   assert.deepEqual(niceTicks(2, 2, 5), [2]);
   assert.deepEqual(niceTicks(3, 1, 5), [3]);

@@ -10,8 +10,9 @@ export function niceTicks(lo, hi, count) {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
   const ticks = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-    ticks.push(Number(t.toPrecision(12)));
+  const first = Math.ceil(lo / step);
+  for (let k = first; k * step <= hi + step * 1e-9; k++) {
+    ticks.push(Number((k * step).toPrecision(12))); // k * step: no sum drifting off zero
   }
   return ticks;
 }
