@@ -50,24 +50,9 @@ def padded_range(values: np.ndarray, pad: float = 0.05) -> tuple[float, float]:
     return lo - span * pad, hi + span * pad
 
 
-def place_labels(
-    xy: np.ndarray,
-    texts: Sequence[str],
-    font_px: float,
-    width: float = PLOT_W,
-    height: float = PLOT_H,
-) -> list[str | None]:
-    """A position (one of POSITIONS) for each title, in the order given (the first wins a
-    contested place), or None where no place is free. xy: (n, 2) data coordinates; the plot
-    shows their padded range on width x height pixels."""
-    xy = np.asarray(xy, dtype=float)
-    if len(xy) == 0:
-        return []
-    pix = to_pixels(xy, padded_range(xy[:, 0]), padded_range(xy[:, 1]), width, height)
-    return _place(pix, list(texts), font_px, width, height)
-
-
 def _place(pix: np.ndarray, texts: list[str], font_px: float, width: float, height: float):
+    """A position (one of POSITIONS) for each title at its pixel point, in the order given
+    (the first wins a contested place), or None where no place is free."""
     placed: list[tuple] = []
     out: list[str | None] = []
     for (x, y), text in zip(pix, texts, strict=True):

@@ -2,14 +2,13 @@
 
 import numpy as np
 
-from explorer.view.labels import (
-    PLOT_H,
-    PLOT_W,
-    padded_range,
-    place_labels,
-    text_box,
-    to_pixels,
-)
+from explorer.view.labels import PLOT_H, PLOT_W, padded_range, text_box, titles_for, to_pixels
+
+
+def place_labels(xy, texts, font_px):
+    """The position titles_for gives each title, in order (None: no room)."""
+    placed = titles_for(xy, texts, list(range(len(texts))), font_px)
+    return [placed[r][1] if r in placed else None for r in range(len(texts))]
 
 
 def _boxes(xy, texts, placed, font_px):

@@ -16,6 +16,7 @@ from explorer.view.links import from_query
 from explorer.view.replay import ReplayChoice, frame_problem, payload
 
 FRAME_KEY = "tr_frame"  # the frame the user stopped on: None (the last) or an index
+PAYLOAD_KEY = "_tr_replay_payload"  # (the replay, the choice, its payload)
 
 
 def link_frame() -> int | None:
@@ -71,6 +72,13 @@ def replay_section(
     if problem:
         st.warning(problem + ".")
         frame = None
-    data = payload(replay, which, labels, names, _curves(run, v), rows, titled, font_px)
-    data["frame"] = frame
+    # made once a replay and choice, not at every rerun of the page (each frame's titles are
+    # placed anew: 0.2 s for 200 frames); the replay itself is in the key, so it stays alive
+    key = (which, tuple(rows or ()), tuple(titled), font_px, tuple(names))
+    kept = st.session_state.get(PAYLOAD_KEY)
+    if kept is None or kept[0] is not replay or kept[1] != key:
+        made = payload(replay, which, labels, names, _curves(run, v), rows, titled, font_px)
+        kept = (replay, key, made)
+        st.session_state[PAYLOAD_KEY] = kept
+    data = {**kept[2], "frame": frame}
     replay_player(data, key="tr_replay", frame=frame, on_frame_change=_moved)
