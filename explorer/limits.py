@@ -63,3 +63,34 @@ def data_roots() -> list[Path]:
     os.pathsep (":" on Linux). The app's data/ folder always; nothing else by default."""
     extra = [p for p in os.environ.get("EXPLORER_DATA_ROOTS", "").split(os.pathsep) if p]
     return [APP_DATA.resolve(), *(Path(p).expanduser().resolve() for p in extra)]
+
+
+def machine_bytes() -> int:
+    """The memory this process's machine has, or its container's limit where that is lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total
+
+
+def max_server_bytes() -> int:
+    """EXPLORER_MAX_SERVER_MB: the memory the server, its cached data and its training workers
+    may take together (default: 80% of the machine's, or of the container's limit). Past it,
+    Train waits for a worker to end, and data that would not fit is not loaded."""
+    default = 0.8 * machine_bytes() / 2**20
+    return int(_number("EXPLORER_MAX_SERVER_MB", round(default), 64.0) * 2**20)
+
+
+def server_bytes() -> int:
+    """The resident memory of this process (the server: its sessions, cached data sets and
+    stopped runs' states), from /proc; 0 where there is none."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")

@@ -45,10 +45,24 @@ class Files:
     def __contains__(self, name: str) -> bool:
         return name in self._names
 
+    def size(self, name: str) -> int:
+        """The file's size in bytes (a zip member's, inflated, as its header says), read
+        from the folder's listing or the zip's directory: nothing is read or inflated."""
+        if self._zip:
+            with zipfile.ZipFile(self.path) as z:
+                return z.getinfo(self._names[name]).file_size
+        return Path(self._names[name]).stat().st_size
+
     def open(self, name: str) -> io.BytesIO:
         if self._zip:
             with zipfile.ZipFile(self.path) as z:
                 return io.BytesIO(_inflate(self.path, z, z.getinfo(self._names[name])))
+        size = self.size(name)  # a folder's file: the same limit as a zip's member
+        if size > MAX_MEMBER_BYTES:
+            raise ValueError(
+                f"{self._names[name]} is {size / 2**20:,.0f} MiB; the server reads at most "
+                f"{MAX_MEMBER_BYTES / 2**20:,.0f} MiB a file. Point at a smaller data set."
+            )
         return io.BytesIO(Path(self._names[name]).read_bytes())
 
 

@@ -150,6 +150,19 @@ def read_ml1m(path: Path) -> Ratings:
     return ratings_from_frame(frame, "MovieLens 1M", (1.0, 5.0), titles, genres)
 
 
+RATINGS_FILES = ("u.data", "ratings.csv", "ratings.dat")  # 100k, the CSV format, 1M
+
+
+def ratings_bytes(path: Path | str) -> int:
+    """The size of the ratings file a MovieLens folder or zip holds, from its listing alone
+    (0 where it holds none): what a reader's memory budget is checked against first."""
+    path = Path(path)
+    if not path.exists():
+        return 0
+    files = Files(path)
+    return max((files.size(name) for name in RATINGS_FILES if name in files), default=0)
+
+
 def read_movielens(path: Path | str, split: str | None = None) -> Ratings:
     """Read a MovieLens folder or zip in whichever of the three formats it holds."""
     path = Path(path)

@@ -9,6 +9,7 @@ import torch
 
 from explorer.train.config import TrainConfig
 from explorer.train.loop.events import BatchEvent, EpochEvent
+from explorer.train.loop.plan import predict
 from explorer.train.loop.trainer import Trainer
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
@@ -37,5 +38,5 @@ def test_a_few_steps_on_cuda_train_finite_and_falling(tiny, optimizer, rows):
     assert all(math.isfinite(x) for x in losses) and len(losses) == tr.total_steps
     assert epochs[-1].train_loss < epochs[0].train_loss
     assert tr.model.item_factors.weight.shape == (tiny.n_items, 8)
-    pred = tr.predict(tr.valid_u, tr.valid_i)
+    pred = predict(tr.model, tr.valid_u, tr.valid_i)
     assert pred.shape == tr.valid_r.shape and pred.device.type == "cpu"

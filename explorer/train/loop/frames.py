@@ -119,6 +119,13 @@ class FrameKeeper:
         self.item_rows.append(items)
         self.user_rows.append(users)
 
+    def state_dict(self) -> dict:
+        return {k: list(getattr(self, k)) for k in ("steps", "epochs", "item_rows", "user_rows")}
+
+    def load_state_dict(self, state: dict) -> None:
+        for k, v in state.items():
+            setattr(self, k, list(v))
+
     def replay(self, planted: torch.Tensor | None = None, score=None) -> Replay | None:
         """Every frame on the last frame's basis; `score(frames, planted)`, a score for each of
         a stack of frames, where the set has planted item factors (and every item was kept)."""

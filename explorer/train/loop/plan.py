@@ -35,6 +35,7 @@ class Plan:
     total_steps: int
     n_users: int
     n_items: int
+    need_bytes: int = 0  # the worker's memory for the run (run_bytes and a one-hot's batches)
 
     def model(self) -> DotProduct:
         """The model this plan trains, initialised from its seed, on the CPU: the one recipe,
@@ -71,8 +72,9 @@ def one_hot_bytes(config: TrainConfig, n_users: int, n_items: int) -> int:
 
 def check_budget(
     ratings: Ratings, config: TrainConfig, n_train: int, steps: int, device: str = "cpu"
-) -> None:
-    """ValueError with the numbers and the fix when the server cannot afford the run."""
+) -> int:
+    """The memory the run's worker needs; ValueError with the numbers and the fix when the
+    server cannot afford the run."""
     work = n_train * config.epochs
     if work > limits.max_run_ratings():
         raise ValueError(
@@ -105,6 +107,7 @@ def check_budget(
             f"server gives a run at most {limits.max_run_bytes() / 2**20:,.0f} MB "
             f"(EXPLORER_MAX_RUN_MB). Use fewer factors or a smaller data set{steps_fix}."
         )
+    return need
 
 
 @dataclass(frozen=True)
@@ -136,11 +139,12 @@ def make_plan(ratings: Ratings, config: TrainConfig, split: Split | None = None)
     device = resolve_device(config.device)
     split = split or make_split(ratings, config)
     steps = max(1, math.ceil(len(split.train) / config.batch_size))
-    check_budget(ratings, config, len(split.train), steps * config.epochs, device.type)
+    need = check_budget(ratings, config, len(split.train), steps * config.epochs, device.type)
     u, i, r = ratings.users, ratings.items, ratings.ratings
     base = baselines(u, i, r, split.train, split.valid, ratings.n_users, ratings.n_items)
     n_users, n_items = ratings.n_users, ratings.n_items
-    return Plan(config, split, base, device.type, steps, steps * config.epochs, n_users, n_items)
+    total = steps * config.epochs
+    return Plan(config, split, base, device.type, steps, total, n_users, n_items, need)
 
 
 def predict(model: DotProduct, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:

@@ -56,6 +56,7 @@ class Trainer:
         self.stepper: Stepper | None = None  # made on the first run(): torch's first
         # optimizer imports torch._dynamo, which a Trainer that never trains need not pay for
         self.shuffle = torch.Generator().manual_seed(config.seed)
+        self.epoch_shuffle: torch.Tensor | None = None  # its state before this epoch's order
         self.epoch = 0  # epochs completed
         self.step_in_epoch = 0
         self.global_step = 0
@@ -70,10 +71,6 @@ class Trainer:
     def done(self) -> bool:
         return self.status in ("finished", "diverged")
 
-    def predict(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
-        """Predictions in chunks, on the model's device; returns (N,) on the CPU."""
-        return predict(self.model, users, items)
-
     def _settle(self) -> None:
         if self.stepper is not None:
             self.stepper.settle()
@@ -81,7 +78,7 @@ class Trainer:
     def evaluate(self) -> Metrics:
         """Validation metrics of the current model."""
         self._settle()
-        return metrics(self.predict(self.valid_u, self.valid_i), self.valid_r.cpu())
+        return metrics(predict(self.model, self.valid_u, self.valid_i), self.valid_r.cpu())
 
     def frame(self, always: bool = False) -> None:
         """A replay frame, when one is due (or `always`: the start, a stop, the end)."""
@@ -129,16 +126,20 @@ class Trainer:
         # here, not in __init__: a Trainer that never trains keeps the process's threads; and
         # never more threads than the cores this process may use
         torch.set_num_threads(min(self.config.threads, limits.cores()))
+        self.make_stepper()
+        self.status = "running"
+        self.rollback.start()
+
+    def make_stepper(self) -> None:
         if self.stepper is None:
             self.stepper = Stepper(self.model, self.config, self.total_steps)
             self.rollback = Rollback(self.params, self.stepper)
-        self.status = "running"
-        self.rollback.start()
 
     def _epoch_batches(self) -> tuple[torch.Tensor, ...]:
         """This epoch's data in its shuffled order (made once an epoch, kept across a stop):
         each batch is then a slice, a view, instead of three gathers."""
         if self.batches is None:
+            self.epoch_shuffle = self.shuffle.get_state()
             perm = torch.randperm(len(self.train_r), generator=self.shuffle).to(self.device)
             data = (self.train_u, self.train_i, self.train_r)
             self.batches = tuple(x.index_select(0, perm) for x in data)  # 4x t[perm]

@@ -172,6 +172,15 @@ class RowAdamW:
         self.settled_at = -1
         self.settle()
 
+    def state_dict(self) -> dict:
+        """The block (weights and moments), each row's last step and the steps taken."""
+        return {"block": self.block, "meta": self.meta, "t": self.t}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.block.copy_(state["block"])  # in place: the kernel's numpy views stay valid
+        self.meta.copy_(state["meta"])
+        self.t, self.settled_at = int(state["t"]), -1
+
     def step(self, users: torch.Tensor, items: torch.Tensor, target: torch.Tensor):
         """One AdamW step on a batch; returns the batch MSE (a float, or a 0-d tensor)."""
         if self.kernel is not None:

@@ -67,6 +67,27 @@ class Stepper:
         if self.rows is not None:
             self.rows.settle()
 
+    def state_dict(self) -> dict:
+        """The optimizer's and the schedule's state (or the row step's): with the model's
+        weights, all a fresh Stepper needs to take the very next step (loop/resume.py)."""
+        if self.rows is not None:
+            return {"rows": self.rows.state_dict()}
+        scheduler = None if self.scheduler is None else self.scheduler.state_dict()
+        return {"optimizer": self.optimizer.state_dict(), "scheduler": scheduler}
+
+    def load_state_dict(self, state: dict) -> None:
+        if self.rows is not None:
+            self.rows.load_state_dict(state["rows"])
+            return
+        self.optimizer.load_state_dict(state["optimizer"])  # new state tensors, new groups:
+        if self.scheduler is not None:  # the fast steps that hold them are made again
+            self.scheduler.load_state_dict(state["scheduler"])
+        if self.sparse_step is not None:
+            self.sparse_step = SparseAdamStep(self.optimizer)
+        adam = self.use_fast and self.config.optimizer in ("Adam", "AdamW") and self.fused
+        if adam and self.optimizer.state:
+            self.adam_step = AdamStep(self.optimizer)
+
     def steps(self, data: tuple, start: int, n: int, batch: int) -> list:
         """n steps on consecutive batches of `batch` ratings of data = (users, items, target)
         from index `start`; returns their losses (0-d tensors, or floats)."""

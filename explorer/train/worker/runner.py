@@ -1,51 +1,46 @@
 """TrainingRun: a run in a worker process (`worker.py`), read at any moment under a lock.
 
 The page keeps the run's Plan and a CPU model that receives the worker's weights: no trainer
-and no device context in the server. Every worker ends: when its run is dropped or its page
-is gone (`watch_owner`), when nobody looks at a running run for `limits.unwatched_s()` (it
-stops), when a stopped one waits past `limits.stopped_idle_s()`, and when the server dies (the
-worker watches a pipe). Past the server's cap (`Slots`) a run waits in line. Nothing blocks.
+and no device context in the server. A worker lives for one stretch of training: it ends when
+the run finishes or stops (a stopped run's state waits here, and Resume starts a fresh worker
+from it, `loop/resume.py`), when its run is dropped or its page is gone (`watch_owner`), and
+when the server dies (the worker watches a pipe). A run nobody looks at for
+`limits.unwatched_s()` stops; a stopped run's state is let go after `limits.stopped_idle_s()`.
+Past the server's cap (`Slots`, which counts every worker process until it has ended) a run
+waits in line. Nothing blocks.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import time
 import weakref
 from collections.abc import Callable
 
-import torch
-
-from explorer import limits
 from explorer.data.ratings import Ratings, Split
 from explorer.train.config import TrainConfig
-from explorer.train.loop import frames
-from explorer.train.loop.events import EndEvent
 from explorer.train.loop.plan import make_plan
+from explorer.train.loop.resume import nbytes
+from explorer.train.worker.inbox import RunInbox
 from explorer.train.worker.record import RunRecord
 from explorer.train.worker.results import RunResults
 from explorer.train.worker.run_view import RunView
 from explorer.train.worker.slots import Slots, queue_text
-from explorer.train.worker.worker import Worker, convert, listen
+from explorer.train.worker.worker import Worker, listen
 
 _TOKENS = itertools.count(1)
 RESULT_STATES = ("stopped", "finished", "diverged")  # a model worth reading
 RESUME_TEXT = "Stopped: press Resume to go on."
-PUT_AWAY_TEXT = (
-    "Stopped long enough that its worker was put away. The model it learned is kept: read "
-    "it below, or press Train for a new run."
-)
 
 
-def _release(worker: Worker, slots: Slots | None, token: int) -> None:
-    """When a run is dropped: end its worker, free its slot or its place in line."""
-    worker.close()
-    if slots is not None:
-        slots.give_back(token)
+def _release(box: dict, slots: Slots | None, token: int) -> None:
+    """When a run is dropped: end its worker; its slot is free once the process has ended."""
+    box["worker"].close(None if slots is None else functools.partial(slots.give_back, token))
 
 
-class TrainingRun(RunResults):
+class TrainingRun(RunInbox, RunResults):
     """Train in a worker process with a stop flag; keep a lock-guarded history here.
 
     A script that makes a TrainingRun needs the `if __name__ == "__main__":` guard, as any
@@ -64,7 +59,9 @@ class TrainingRun(RunResults):
         self.ratings, self.config = ratings, config
         self.model = self.plan.model()  # on the CPU; gets the worker's weights
         self._token, self._slots = next(_TOKENS), slots
-        self._worker = Worker()
+        self._box = {"worker": Worker()}  # this stretch's worker: a new one at each Resume
+        self._resume_state: dict | None = None  # a stopped run's state (loop/resume.py)
+        self._segment = 0  # stretches of training started
         self._lock = threading.RLock()
         self._rec = RunRecord(config.lr, config.batch_size, self.plan.total_steps)
         self._active = False  # asked to train and not yet stopped, ended or failed
@@ -75,7 +72,17 @@ class TrainingRun(RunResults):
         self._owner: Callable[[], bool] | None = None  # is the page that made it still there?
         self._owner_grace = 0.0
         self._owner_gone: float | None = None
-        weakref.finalize(self, _release, self._worker, slots, self._token)
+        weakref.finalize(self, _release, self._box, slots, self._token)
+
+    @property
+    def _worker(self) -> Worker:
+        return self._box["worker"]
+
+    @property
+    def held_bytes(self) -> int:
+        """The memory a stopped run's state holds in the server, waiting for Resume."""
+        state = self._resume_state
+        return 0 if state is None else nbytes(state)
 
     def watch_owner(self, alive: Callable[[], bool], grace_s: float) -> None:
         """End the run once `alive()` has said False for grace_s seconds: its page is gone
@@ -95,20 +102,26 @@ class TrainingRun(RunResults):
 
     @property
     def resumable(self) -> bool:
-        return self._rec.status == "stopped" and not self._closed and not self._done
+        fresh = not self._worker.started or self._resume_state is not None
+        return self._rec.status == "stopped" and fresh and not self._closed and not self._done
 
     @property
     def global_step(self) -> int:
         return self._rec.global_step
 
     def start(self) -> bool:
-        """Start, or resume after a stop; False if it cannot. Past the cap, it waits in line."""
+        """Start, or resume after a stop; False if it cannot. Past the cap, it waits in line;
+        ValueError, with the numbers, where its worker would not fit in the server's memory."""
         with self._lock:
             if self._active or self._done or self._closed or self._rec.status == "failed":
                 return False
+            if self._worker.started and self._resume_state is None:
+                return False  # stopped, but the state to go on from never came
+            place = 0
+            if self._slots is not None:  # ValueError if it could never fit: said as it is
+                place = self._slots.ask(self._token, self, _granted, self.plan.need_bytes)
             self._active, self._unwatched = True, False
             self._last_view = time.monotonic()
-            place = 0 if self._slots is None else self._slots.ask(self._token, self, _granted)
             if place:
                 self._rec.status, self._rec.message = "queued", queue_text(place)
             else:
@@ -121,13 +134,17 @@ class TrainingRun(RunResults):
         the moment it gets its turn."""
         self._last_view = time.monotonic()
         self._rec.begin_training()
+        self._segment += 1
         try:
-            if not self._worker.started:
-                self._worker.start((self.ratings, self.plan))  # numpy inside: no shared memory
-                ref = weakref.ref(self)
-                threading.Thread(target=listen, args=(ref, self._worker), daemon=True).start()
-            else:
-                self._worker.resume()
+            if self._worker.started:  # a Resume: the last stretch's worker sent its state
+                old = self._worker  # and is ending; one process per slot, so it ends first
+                old.process.join(5)
+                old.close()
+                self._box["worker"] = Worker()
+            state, self._resume_state = self._resume_state, None
+            self._worker.start((self.ratings, self.plan, state))  # numpy inside: no shared
+            ref = weakref.ref(self)  # memory; the state is pickled to the process by start()
+            threading.Thread(target=listen, args=(ref, self._worker), daemon=True).start()
         except Exception as err:  # a process that cannot start is a failed run, not a hang
             self._fail(f"the training process could not start ({type(err).__name__}: {err})")
 
@@ -145,11 +162,14 @@ class TrainingRun(RunResults):
                 self._worker.stop.set()
 
     def close(self) -> None:
-        """End the worker (Reset, new data) without waiting for it: nothing is left running."""
+        """End the worker (Reset, new data) without waiting for it: nothing is left running.
+        Its slot is free once its process has ended; a place in line, at once."""
         with self._lock:
-            self._worker.close()
-            self._give_back()
-            self._active, self._closed = False, True
+            give_back = None
+            if self._slots is not None:
+                give_back = functools.partial(self._slots.give_back, self._token)
+            self._worker.close(give_back)
+            self._active, self._closed, self._resume_state = False, True, None
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until the run is not active (for scripts and tests: the page never waits)."""
@@ -160,66 +180,6 @@ class TrainingRun(RunResults):
     def _give_back(self) -> None:
         if self._slots is not None:
             self._slots.give_back(self._token)
-
-    # --- called by the listener thread (worker.listen) --------------------------------------
-
-    def handle(self, msg: tuple) -> None:
-        """One message from the worker."""
-        kind = msg[0]
-        with self._lock:
-            if kind == "event":
-                self._rec.record(msg[1])
-                if isinstance(msg[1], EndEvent):
-                    self._ended(msg[1].status)
-            elif kind == "snapshot":
-                self._rec.record(convert(msg[1], torch.from_numpy), msg[2])
-            elif kind == "replay":
-                self._rec.replay = frames.convert(msg[1], torch.from_numpy)
-            elif kind == "state":
-                self.model.load_state_dict({k: torch.from_numpy(v) for k, v in msg[1].items()})
-                self._rec.global_step, self._rec.epoch = msg[2], msg[3]
-            elif kind == "failed":
-                print(msg[2])
-                self._fail(msg[1])
-
-    def _ended(self, status: str) -> None:
-        if status == "stopped" and self._unwatched:
-            self._rec.message = (
-                f"Stopped: nobody looked at this run for {limits.unwatched_s():.0f} s, so it "
-                "gave its core back. Press Resume to go on."
-            )
-        self._done = status in ("finished", "diverged")
-        self._active = False
-        self._give_back()
-
-    def check(self, worker_alive: bool) -> None:
-        """Between messages: a worker that died, a page that is gone, a run nobody watches."""
-        with self._lock:
-            if self._owner is not None and not self._closed:
-                now = time.monotonic()
-                if self._owner():
-                    self._owner_gone = None
-                elif self._owner_gone is None:
-                    self._owner_gone = now
-                elif now - self._owner_gone > self._owner_grace:
-                    self.close()  # its session is gone: so is the run
-                    return
-            if not worker_alive and self._worker.started and not self._closed:
-                if self._active and self._rec.status != "queued":
-                    self._fail("the training process ended unexpectedly")
-                self._closed = True
-                if self._rec.status == "stopped":
-                    self._rec.message = PUT_AWAY_TEXT
-            unwatched = time.monotonic() - self._last_view > limits.unwatched_s()
-            if self._rec.status == "running" and unwatched and not self._worker.stop.is_set():
-                self._unwatched = True
-                self._worker.stop.set()  # nobody looks: stop, and free the core
-
-    def _fail(self, reason: str) -> None:
-        with self._lock:
-            self._rec.end_training("failed", f"Training failed: {reason}")
-            self._active = False
-            self._give_back()
 
     # --- read by the page -----------------------------------------------------------------
 

@@ -17,13 +17,13 @@ import threading
 import time
 import traceback
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 
 import torch
 
-from explorer import limits
 from explorer.data.ratings import Ratings
-from explorer.train.loop import frames
+from explorer.train.loop import frames, resume
 from explorer.train.loop.events import EndEvent, EpochEvent, SnapshotEvent
 from explorer.train.loop.trainer import Trainer
 from explorer.train.model.recovery import planted_match, planted_matches
@@ -40,7 +40,9 @@ def context():
     # torch._dynamo: the first optimizer made in a process imports it (1.6 s here), so the
     # server imports it once and every worker forked from it starts without that wait; the
     # same for the compiled row step (numba loads it from its cache, or compiles it once)
-    preload = ["torch", "torch._dynamo", "explorer.train.worker.worker", "explorer.train.step.warm"]
+    preload = ["explorer.train.worker.orphan", "torch", "torch._dynamo"]
+    preload += ["explorer.train.worker.worker", "explorer.train.step.warm"]
+    preload += ["explorer.train.worker.preloaded"]  # the orphan watch ends: forks are safe
     ctx.set_forkserver_preload(preload)
     return ctx
 
@@ -86,16 +88,8 @@ class _Outbox:
 
 
 def _finite(snapshot: SnapshotEvent) -> bool:
-    return all(
-        bool(torch.isfinite(t).all())
-        for t in (
-            snapshot.user_factors,
-            snapshot.item_factors,
-            snapshot.user_bias,
-            snapshot.item_bias,
-        )
-        if t is not None
-    )
+    tensors = (getattr(snapshot, k) for k in _SNAPSHOT_TENSORS)
+    return all(bool(torch.isfinite(t).all()) for t in tensors if t is not None)
 
 
 def _train_once(trainer: Trainer, ratings: Ratings, outbox: _Outbox, stop) -> None:
@@ -116,6 +110,8 @@ def _train_once(trainer: Trainer, ratings: Ratings, outbox: _Outbox, stop) -> No
             continue
         if isinstance(event, EndEvent):
             outbox.add(("state", _state(trainer), trainer.global_step, trainer.epoch), now)
+            if event.status == "stopped":  # all a fresh worker needs to go on from here
+                outbox.add(("resume", resume.save(trainer)), now)
             replay = _replay(trainer, ratings)
             if replay is not None:
                 outbox.add(("replay", frames.convert(replay, torch.Tensor.numpy)), now)
@@ -137,24 +133,18 @@ def _watch(lifeline) -> None:
     os._exit(0)
 
 
-def work(payload: tuple, events, commands, stop, lifeline, idle_s: float) -> None:
-    """Runs in the child: train, forward events, wait for resume or quit after a stop."""
+def work(payload: tuple, events, stop, lifeline) -> None:
+    """Runs in the child: train (from a stopped run's state, where it has one) until the run
+    ends or stops, forward the events, and end. A stopped run holds no process: its state
+    waits in the server, and Resume starts a fresh worker from it."""
     threading.Thread(target=_watch, args=(lifeline,), daemon=True).start()
     try:
-        ratings, plan = payload
+        ratings, plan, state = payload
         trainer = Trainer(ratings, plan.config, plan=plan)
         trainer.frames = frames.keeper_for(ratings, trainer.model, trainer.total_steps)
-        outbox = _Outbox(events)
-        while True:
-            _train_once(trainer, ratings, outbox, stop)
-            if trainer.done:
-                return
-            try:
-                if commands.get(timeout=idle_s) != "resume":
-                    return
-            except queue.Empty:  # a stopped run nobody resumed (its page closed): end it
-                return
-            stop.clear()
+        if state is not None:
+            resume.load(trainer, state)
+        _train_once(trainer, ratings, _Outbox(events), stop)
     except Exception as err:  # report, never die silently
         events.put(("failed", f"{type(err).__name__}: {err}", traceback.format_exc()))
 
@@ -166,10 +156,12 @@ class Worker:
         ctx = context()
         self.stop = ctx.Event()
         self.events = ctx.Queue()
-        self.commands = ctx.Queue()
         self._lifeline_child, self._lifeline = ctx.Pipe(duplex=False)
         self.process = None
         self._closing = False
+        self._gone = False  # closed, and its process (if any) has ended
+        self._on_gone: list[Callable[[], None]] = []
+        self._close_lock = threading.Lock()
         self._ctx = ctx
 
     @property
@@ -181,38 +173,46 @@ class Worker:
         return self.process is not None and self.process.is_alive()
 
     def start(self, payload: tuple) -> None:
-        args = (payload, self.events, self.commands, self.stop, self._lifeline_child)
-        self.process = self._ctx.Process(
-            target=work,
-            args=(*args, limits.stopped_idle_s()),
-            daemon=True,
-            name="training-run",
-        )
+        """Start the process: payload = (ratings, plan, a stopped run's state or None)."""
+        args = (payload, self.events, self.stop, self._lifeline_child)
+        self.process = self._ctx.Process(target=work, args=args, daemon=True, name="training-run")
         self.process.start()
         self._lifeline_child.close()  # the child holds its own copy now
 
-    def resume(self) -> None:
-        self.stop.clear()
-        self.commands.put("resume")
-
-    def close(self) -> None:
-        """Stop and end the process without waiting here: a reaper thread waits for it."""
+    def close(self, on_gone: Callable[[], None] | None = None) -> None:
+        """Stop and end the process without waiting here: a reaper thread waits for it, and
+        then calls on_gone (at once, where the process never started or has been reaped)."""
         self.stop.set()
-        if self.process is not None and not self._closing:
-            self._closing = True
-            self.commands.put("quit")
-            reaper = threading.Thread(target=_reap, args=(self.process, self._lifeline))
-            reaper.daemon = True
-            reaper.start()
+        with self._close_lock:
+            if not self._gone and on_gone is not None:
+                self._on_gone.append(on_gone)
+                on_gone = None
+            first, self._closing = not self._closing, True
+        if on_gone is not None:
+            on_gone()
+        if not first:
+            return
+        if self.process is None:
+            self._lifeline.close()
+            self._reaped()
+            return
+        threading.Thread(target=self._reap, daemon=True, name="worker-reaper").start()
 
-
-def _reap(process, lifeline) -> None:
-    process.join(2)
-    lifeline.close()  # the child's watcher ends it now, whatever it is doing
-    process.join(2)
-    if process.is_alive():
-        process.kill()
+    def _reap(self) -> None:
+        process = self.process
         process.join(2)
+        self._lifeline.close()  # the child's watcher ends it now, whatever it is doing
+        process.join(2)
+        if process.is_alive():
+            process.kill()
+            process.join(2)
+        self._reaped()
+
+    def _reaped(self) -> None:
+        with self._close_lock:
+            self._gone, calls, self._on_gone = True, self._on_gone, []
+        for call in calls:
+            call()
 
 
 def listen(ref: weakref.ref, worker: Worker) -> None:
@@ -233,10 +233,12 @@ def listen(ref: weakref.ref, worker: Worker) -> None:
             if msg is not None:
                 for item in msg[1] if msg[0] == "batch" else [msg]:
                     run.handle(item)
-            run.check(worker.alive or not worker.events.empty())  # its last words first
+            run.check(worker, worker.alive or not worker.events.empty())  # its last words first
         except Exception as err:  # a listener that dies would leave the run "running"
             run.handle(("failed", f"{type(err).__name__}: {err}", traceback.format_exc()))
         finished = not worker.alive and worker.started and worker.events.empty()
+        if finished:
+            run.worker_ended(worker)
         del run
         if finished:
             return

@@ -24,6 +24,7 @@ from explorer.data.ratings import Ratings
 from explorer.settings import entry, problems
 from explorer.ui.charts.components import plotly_chart
 from explorer.ui.train.loading import (
+    READ_BYTES,
     affordable,
     apply_link,
     current_data,
@@ -32,6 +33,7 @@ from explorer.ui.train.loading import (
     ml_path,
     synthetic_set,
 )
+from explorer.ui.train.session import worker_slots
 from explorer.ui.widgets import seed_widget, setting_widget, show_error
 from explorer.view import figures
 
@@ -39,7 +41,9 @@ from explorer.view import figures
 @st.cache_resource(show_spinner="Reading the file...", max_entries=2)
 def _parsed(file_id: str, size: int, _data: bytes) -> pd.DataFrame:
     """An upload parsed once (keyed by Streamlit's id for this upload, not by hashing its
-    bytes), not again at every rerun of the page; the frame is only read, never changed."""
+    bytes), not again at every rerun of the page; the frame is only read, never changed.
+    Read only if it fits in the server's memory (a cached frame counts there)."""
+    worker_slots().check_room(READ_BYTES * size, "Reading this file")
     return read_csv_frame(_data)
 
 

@@ -13,28 +13,37 @@ import streamlit as st
 
 from explorer.data.choice import DataChoice
 from explorer.data.download import find_ml100k
-from explorer.data.movielens import read_movielens
+from explorer.data.movielens import ratings_bytes, read_movielens
 from explorer.data.paths import allowed_path
 from explorer.data.ratings import Ratings
 from explorer.data.synthetic import default_sizes, synthetic_ratings
 from explorer.train.config import TrainConfig, y_range_for
 from explorer.train.loop.plan import DataSizes, check_before_building
-from explorer.ui.train.session import HISTORY_KEY, replace_run, session_lock
+from explorer.ui.train.session import HISTORY_KEY, replace_run, session_lock, worker_slots
 from explorer.ui.widgets import config_key, show_error, stored_config
 from explorer.view.links import from_query
 
 DATA_KEY = "tr_data"
 CHOICE_KEY = "tr_data_choice"  # the data as the link holds it (DataChoice)
 CONFIG_KEY = config_key("tr_")  # the Train page's stored TrainConfig
+# The server's memory while it builds or reads a set, measured (RSS growth at its peak):
+# 70 bytes a synthetic rating; 10 bytes a byte of MovieLens 100k's u.data, pandas included.
+SYNTHETIC_BYTES = 80  # a rating
+READ_BYTES = 10  # a byte of the file
 
 
 @st.cache_resource(show_spinner="Generating ratings...", max_entries=3)  # shared, not copied
 def synthetic_set(n_ratings: int, n_genres: int, seed: int) -> Ratings:
+    """Built once a server, if it fits in the server's memory (a cached set counts there)."""
+    worker_slots().check_room(SYNTHETIC_BYTES * n_ratings, f"A {n_ratings:,}-rating set")
     return synthetic_ratings(n_ratings, n_genres=n_genres, seed=seed)
 
 
 @st.cache_resource(show_spinner="Reading MovieLens...", max_entries=3)
 def _movielens(path: str, split: str | None, mtime: float) -> Ratings:
+    """Read once a server and file version, if it fits in the server's memory."""
+    need = READ_BYTES * ratings_bytes(path)
+    worker_slots().check_room(need, f"Reading {Path(path).name}")
     return read_movielens(Path(path), split)
 
 

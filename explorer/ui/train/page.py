@@ -18,19 +18,16 @@ from explorer.ui import intro
 from explorer.ui.train import live as train_live
 from explorer.ui.train import replay as train_replay
 from explorer.ui.train import results as train_results
+from explorer.ui.train.buttons import buttons, train, train_twin
 from explorer.ui.train.data import data_section
 from explorer.ui.train.loading import data_choice
 from explorer.ui.train.runs import both_ways_button
 from explorer.ui.train.session import (
     RUN_KEY,
-    replace_run,
     session_lock,
-    watch_this_session,
-    worker_slots,
 )
 from explorer.ui.widgets import (
     PRESENT_KEY,
-    config_key,
     keep_config,
     setting_widgets,
     show_error,
@@ -60,32 +57,6 @@ def _controls(config: TrainConfig, has_official: bool) -> TrainConfig:
     return setting_widgets(st.sidebar, P, config, **special)
 
 
-def _train(ratings, config: TrainConfig) -> None:
-    with session_lock():
-        try:
-            new = TrainingRun(ratings, config, slots=worker_slots())
-        except ValueError as err:
-            st.session_state["tr_error"] = str(err)
-            return
-        replace_run(new)
-        watch_this_session(new)
-        new.start()
-
-
-def _train_pressed(ratings, config: TrainConfig) -> None:
-    st.session_state[train_replay.FRAME_KEY] = None  # a new run's replay opens on its end
-    _train(ratings, config)
-
-
-def _train_twin(ratings, config: TrainConfig, model: str) -> None:
-    """The same run with the model's twin (nn.Embedding <-> one-hot x nn.Linear); the
-    sidebar and the link follow."""
-    new = dataclasses.replace(config, model=model)
-    st.session_state[P + "model"] = model
-    st.session_state[config_key(P)] = new
-    _train_pressed(ratings, new)
-
-
 def _step_note(config: TrainConfig) -> None:
     """Say which step a model trains with when the fast ones cannot apply to it."""
     if config.model in DOT_MODELS or not (config.fast_step or config.row_updates):
@@ -96,63 +67,6 @@ def _step_note(config: TrainConfig) -> None:
         "for nn.Embedding tables and are not used here. To compare with DotProductBias, train "
         "it with both off (Advanced)."
     )
-
-
-def _stop() -> None:
-    with session_lock():
-        run = st.session_state.get(RUN_KEY)
-        if run is not None:
-            run.stop()  # asks; the live view shows the stop when the worker has made it
-
-
-def _resume() -> None:
-    with session_lock():
-        run = st.session_state.get(RUN_KEY)
-        if run is not None:
-            run.start()
-
-
-def _reset() -> None:
-    with session_lock():
-        replace_run(None)
-
-
-def _buttons(ratings, config: TrainConfig) -> bool:
-    """Train, Stop, Resume, Reset. Callbacks act before the page is drawn, so each button's
-    enabled state below already reflects the click. Returns whether they were drawn for a
-    running run (the live section redraws the page if that has changed since)."""
-    run: TrainingRun | None = st.session_state.get(RUN_KEY)
-    running = run is not None and run.running
-    resumable = run is not None and run.resumable
-    c = st.columns([1, 1, 1, 4])
-    c[0].button(
-        "Train",
-        type="primary",
-        disabled=running,
-        key="tr_train",
-        on_click=_train_pressed,
-        args=(ratings, config),
-        help="Start a new run with these settings.",
-    )
-    c[1].button(
-        "Stop",
-        disabled=not running,
-        key="tr_stop",
-        on_click=_stop,
-        help="Pause after the current step.",
-    )
-    c[2].button(
-        "Resume",
-        disabled=not resumable,
-        key="tr_resume",
-        on_click=_resume,
-        help="Go on from where it stopped.",
-    )
-    c[3].button("Reset", key="tr_reset", on_click=_reset, help="Forget the run and its model.")
-    error = st.session_state.pop("tr_error", None)  # one step: a fast rerun may pop it first
-    if error:
-        show_error(ValueError(error))
-    return running
 
 
 @st.cache_resource(show_spinner=False)
@@ -229,9 +143,9 @@ def _page(ratings, stage: bool) -> None:
         show_error(err)
     first = st.session_state.pop("tr_link_train_pending", st.session_state["tr_link_train"])
     if first and RUN_KEY not in st.session_state:
-        _train(ratings, config)
+        train(ratings, config)
     st.session_state["tr_link_train_pending"] = False  # once a session, on open
-    buttons_saw_running = _buttons(ratings, config)
+    buttons_saw_running = buttons(ratings, config)
     _step_note(config)
     with contextlib.suppress(ValueError):
         st.caption(f"Training runs on {describe(config.device)}.")
@@ -246,4 +160,4 @@ def _page(ratings, stage: bool) -> None:
     train_live.live_section(run, buttons_saw_running, stage)
     if not run.running and run.view().status in RESULT_STATES:
         train_results.results_section(run)  # a failed run shows no "what it learned"
-        both_ways_button(run, functools.partial(_train_twin, ratings, config))
+        both_ways_button(run, functools.partial(train_twin, ratings, config))

@@ -127,8 +127,12 @@ def test_past_the_cap_a_run_waits_in_line_then_trains(tiny):
     wait(first, lambda v: v.global_step > 5)
     first.stop()
     first.join(10)
+    assert gone(first._worker.process.pid)  # a stopped run holds no process
     v = wait(second, lambda v: v.status == "finished")
-    assert v.epochs and slots.running == 0 and first.resumable
+    end = time.monotonic() + 15
+    while slots.running and time.monotonic() < end:  # free once its process has ended
+        time.sleep(0.01)
+    assert v.epochs and slots.running == 0 and not second._worker.alive and first.resumable
 
 
 def test_a_queued_run_that_is_stopped_leaves_the_line(tiny):
@@ -139,6 +143,10 @@ def test_a_queued_run_that_is_stopped_leaves_the_line(tiny):
     second.stop()
     assert second.view().status == "ready" and not second.running and slots.waiting == 0
     first.close()
+    assert gone(first._worker.process.pid)
+    end = time.monotonic() + 10
+    while slots.running and time.monotonic() < end:  # free once its process has ended
+        time.sleep(0.01)
     assert slots.running == 0
 
 
@@ -176,8 +184,10 @@ def test_a_run_nobody_looks_at_stops_and_a_stopped_one_ends(tiny, monkeypatch):
         time.sleep(0.1)  # no view(): nobody is looking
     v = run.view()
     assert v.status == "stopped" and "nobody looked at this run" in v.message
-    assert gone(pid)  # then, stopped past its idle limit, the worker ends
-    v = wait(run, lambda v: "put away" in v.message)
+    assert gone(pid)  # a stopped run holds no process
+    assert run.held_bytes > 0 and run.resumable  # its state waits for Resume,
+    v = wait(run, lambda v: "let go" in v.message)  # for the stopped idle limit
+    assert run.held_bytes == 0
     assert not run.resumable and not run.start()
     assert run.evaluate().rmse > 0  # the model it learned is kept
 
@@ -193,7 +203,7 @@ def test_the_data_reaches_the_worker_without_shared_memory(tiny):
 
 
 def test_a_worker_does_not_outlive_its_server(tmp_path):
-    script = tmp_path / "server.py"
+    script, pid_file = tmp_path / "server.py", tmp_path / "pid"
     script.write_text(
         "import os, sys, time\n"
         "from explorer.data.synthetic import synthetic_ratings\n"
@@ -203,19 +213,19 @@ def test_a_worker_does_not_outlive_its_server(tmp_path):
         f"    run = TrainingRun(synthetic_ratings(3000, seed=1), TrainConfig(**{LONG!r}))\n"
         "    run.start()\n"
         "    while run.view().global_step < 5: time.sleep(0.01)\n"
-        "    print(run._worker.process.pid, flush=True)\n"
+        "    open(sys.argv[1], 'w').write(str(run._worker.process.pid))\n"
         "    os.kill(os.getpid(), 9)  # the server dies, no clean-up of any kind\n"
     )
     root = Path(__file__).resolve().parents[3]
-    out = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
+    subprocess.run(  # no pipe on its output: the worker would hold it open, and the wait
+        [sys.executable, str(script), str(pid_file)],  # for it would wait for the worker
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         timeout=120,
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
     )
-    assert gone(int(out.stdout.strip()))
+    assert gone(int(pid_file.read_text()), timeout=5)
 
 
 def test_random_clicks_never_leave_a_worker_behind(tiny):
@@ -266,3 +276,28 @@ def test_a_run_ends_once_its_page_has_been_gone_for_the_grace_time(tiny):
     page_open.clear()  # the tab closes; 1 s later Streamlit would drop the session
     assert gone(pid)
     assert not run.running and not run.start()
+
+
+def test_a_stopped_run_gives_its_process_back_and_resumes_bit_for_bit(tiny):
+    config = TrainConfig(device="cpu", epochs=30, batch_size=16, n_factors=8)
+    straight = TrainingRun(tiny, config)
+    straight.start()
+    straight.join(60)
+    whole = straight.view()
+    assert whole.status == "finished"
+
+    run = TrainingRun(tiny, config)
+    run.start()
+    wait(run, lambda v: v.global_step > 50)
+    run.stop()
+    run.join(10)
+    first_pid = run._worker.process.pid
+    assert run.view().global_step < whole.global_step
+    assert gone(first_pid) and run.resumable and run.held_bytes > 0  # its state is here
+    assert run.start()
+    v = wait(run, lambda v: v.status == "finished", timeout=60)
+    assert run._worker.process.pid != first_pid and run.held_bytes == 0
+    assert v.losses == whole.losses and v.steps == whole.steps  # the same floats, step by step
+    assert [e.valid for e in v.epochs] == [e.valid for e in whole.epochs]
+    for name, value in straight.model.state_dict().items():
+        torch.testing.assert_close(run.model.state_dict()[name], value, rtol=0, atol=0)
