@@ -1,8 +1,11 @@
 """Embedding Explorer: a router only. Every page lives in explorer/ui/.
 
-Streamlit runs this file as `__main__`. Each training worker (a multiprocessing child) imports
-it again as `__mp_main__` before it trains, and there it must do nothing: no streamlit, no
-page drawn in bare mode, no second fork server (tests/ui/test_app.py checks this).
+`streamlit run app.py` first imports this file as the module `app` and finds `app`, an
+`st.App` whose lifespan warms the server up as it starts (explorer/ui/warm.py); then every
+session runs this file as `__main__`: the router. Each training worker (a multiprocessing
+child) imports it again as `__mp_main__` before it trains, and there it must do nothing: no
+streamlit, no page drawn in bare mode, no second fork server (tests/ui/test_app.py checks
+this).
 """
 
 if __name__ == "__main__":
@@ -37,3 +40,9 @@ if __name__ == "__main__":
     page = st.navigation(pages)
     presenting.apply()
     page.run()
+elif __name__ == "app":  # the server's own import, as it starts
+    import streamlit as st
+
+    from explorer.ui import warm
+
+    app = st.App("app.py", lifespan=warm.lifespan)

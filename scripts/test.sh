@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Set up everything the tests need and run them all: lint, format, JS units, unit, AppTest,
 # browser. Arguments go to pytest: `-m "not e2e and not worker"` is the fast lane.
-# The browser tests need Debian's chromium; it is installed here when missing (apt-get, as
-# root or through sudo). Playwright drives it; no browser is ever downloaded by Playwright.
+# The browser tests need Debian's chromium (and the deploy test Debian's nginx); each is
+# installed here when missing (apt-get, as root or through sudo). Playwright drives chromium;
+# no browser is ever downloaded by Playwright.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v node >/dev/null || missing="$missing nodejs"
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$missing nginx"
 if [ -n "$missing" ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

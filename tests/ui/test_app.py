@@ -46,7 +46,7 @@ def test_defaults_render_the_equal_verdict_and_every_section(at):
     assert "one vector of size d = 4" in body
     assert "looked-up counts {0: 1, 3: 2}" in body
     assert len(at.get("plotly_chart")) >= 5
-    assert "nn.Embedding(n, d)" in at.code[0].value
+    assert "nn.Embedding(n, d)" in at.text[-1].value  # the runnable snippet, as text
 
 
 def test_changing_sizes_and_indices_updates_the_page_and_the_url(at):

@@ -206,4 +206,11 @@ def differ_section(result: LookupResult) -> None:
 
 def code_section(config: LookupConfig) -> None:
     st.subheader("9. The code")
-    st.code(lookup_snippet(config), language="python")
+    code = lookup_snippet(config)
+    # plain monospace text, not st.code: the syntax highlighter's bundle (1.5 MB) took 0.6 s
+    # of the browser's main thread on every visit and held back the page's first chart by
+    # up to 2 s (bench/page_speed.py, with the browser's CPU profile)
+    st.text(code)
+    st.download_button(
+        "Download lookup.py", code, "lookup.py", "text/x-python", key="lk_code", on_click="ignore"
+    )
