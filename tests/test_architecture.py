@@ -34,7 +34,7 @@ ALLOWED = {
 # the rooms inside a part, bottom first: a room may import the rooms before it, not after
 ROOMS = {
     "train": ["config", "model", "step", "loop", "worker"],
-    "ui": ["widgets", "intro", "presenting", "charts", "lookup", "train"],
+    "ui": ["widgets", "intro", "presenting", "charts", "lookup", "train", "warm"],
 }
 SIDEWAYS = {("ui", "lookup", "train"), ("ui", "train", "lookup")}  # pages never use each other
 MAX_LINES = 250

@@ -66,7 +66,7 @@ class TrainingRun(RunInbox, RunResults):
         self._rec = RunRecord(config.lr, config.batch_size, self.plan.total_steps)
         self._active = False  # asked to train and not yet stopped, ended or failed
         self._done = False  # finished or diverged: cannot start again
-        self._closed = False  # its worker has ended: cannot resume
+        self._closed = False  # closed, failed or its saved state let go: cannot resume
         self._last_view = time.monotonic()
         self._unwatched = False
         self._owner: Callable[[], bool] | None = None  # is the page that made it still there?
