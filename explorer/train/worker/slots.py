@@ -55,7 +55,7 @@ class Slots:
         with self._lock:
             if key in self._holders:
                 return 0
-            self.check_room(need + WORKER_BYTES, "This run's training worker", workers=False)
+            self._check_room(need + WORKER_BYTES, "This run's training worker", workers=False)
             if not self._line and self._fits(need):
                 self._holders[key] = need + WORKER_BYTES
                 return 0
@@ -67,9 +67,14 @@ class Slots:
         used = self.server_bytes() + sum(self._holders.values())
         return len(self._holders) < self.cap and used + need + WORKER_BYTES <= self.ceiling
 
-    def check_room(self, need: int, what: str, workers: bool = True) -> None:
-        """ValueError, with the numbers and the setting, if `need` more bytes would take the
-        server past its ceiling (with its workers' memory, or without, on an idle server)."""
+    def check_room(self, need: int, what: str) -> None:
+        """ValueError, with the numbers and the setting, if `need` more bytes (a data set the
+        page would build or read) would take the server and its workers past the ceiling."""
+        with self._lock:  # the holders change under other sessions' threads
+            self._check_room(need, what)
+
+    def _check_room(self, need: int, what: str, workers: bool = True) -> None:
+        """check_room, the caller holding the lock; workers=False: as on an idle server."""
         server = self.server_bytes()
         held = sum(self._holders.values()) if workers else 0
         if server + held + need <= self.ceiling:
