@@ -17,7 +17,7 @@ from bench.browser import children, free_port, training_workers
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
-LINK = "/train?device=cpu&epochs=200&train=1"  # seconds: each run is seen training
+LINK = "/train?device=cpu&epochs=60&train=1"  # a second or two: each run is seen training
 
 
 def healthy(url: str, timeout: float = 180) -> None:
@@ -67,14 +67,14 @@ def test_two_sessions_through_nginx_stay_on_their_replicas_train_and_replay(brow
         pids = replica_pids(start.pid, ports)
         assert sorted(pids) == ports
 
-        def watch() -> None:  # worker processes of each replica, five times a second
+        def watch() -> None:  # worker processes of each replica, twenty times a second
             while not stop.is_set():
                 for port, pid in pids.items():
                     n = len(training_workers(pid))
                     peaks[port] = max(peaks.get(port, 0), n)
                     if n:
                         seen_training.add(port)
-                stop.wait(0.2)
+                stop.wait(0.05)
 
         threading.Thread(target=watch, daemon=True).start()
         # fresh browsers until two land on different replicas (nginx picks at random)

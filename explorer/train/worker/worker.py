@@ -30,6 +30,7 @@ from explorer.train.model.recovery import planted_match, planted_matches
 
 SNAPSHOT_MIN_S = 0.2  # the worker forwards at most five factor snapshots a second
 SEND_EVERY_S = 0.1  # the worker batches its events into one message this often
+WORKER_NICE = 5  # workers yield the CPU to the server (its pages, its health check)
 _CONTEXT = "forkserver"  # children fork from a clean, thread-free server: fast and safe
 _SNAPSHOT_TENSORS = ("user_factors", "item_factors", "user_bias", "item_bias")
 
@@ -138,6 +139,8 @@ def work(payload: tuple, events, stop, lifeline) -> None:
     ends or stops, forward the events, and end. A stopped run holds no process: its state
     waits in the server, and Resume starts a fresh worker from it."""
     threading.Thread(target=_watch, args=(lifeline,), daemon=True).start()
+    with contextlib.suppress(OSError, AttributeError):  # the page and its health check come
+        os.nice(WORKER_NICE)  # first when the cores are short: a class's server stays quick
     try:
         ratings, plan, state = payload
         trainer = Trainer(ratings, plan.config, plan=plan)

@@ -301,3 +301,15 @@ def test_a_stopped_run_gives_its_process_back_and_resumes_bit_for_bit(tiny):
     assert [e.valid for e in v.epochs] == [e.valid for e in whole.epochs]
     for name, value in straight.model.state_dict().items():
         torch.testing.assert_close(run.model.state_dict()[name], value, rtol=0, atol=0)
+
+
+def test_a_worker_yields_the_cpu_to_the_server(tiny):
+    from explorer.train.worker.worker import WORKER_NICE
+
+    run = TrainingRun(tiny, TrainConfig(**LONG))
+    run.start()
+    wait(run, lambda v: v.global_step > 5)
+    pid = run._worker.process.pid
+    worker_nice = int(Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[16])
+    run.close()
+    assert worker_nice == min(19, os.nice(0) + WORKER_NICE)  # the field after priority
