@@ -17,7 +17,7 @@ from bench.browser import children, free_port, training_workers
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
-LINK = "/train?device=cpu&epochs=60&train=1"  # a second or two: each run is seen training
+LINK = "/train?device=cpu&epochs=200&train=1"  # seconds: each run is seen training
 
 
 def healthy(url: str, timeout: float = 180) -> None:
