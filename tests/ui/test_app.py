@@ -46,7 +46,8 @@ def test_defaults_render_the_equal_verdict_and_every_section(at):
     assert "one vector of size d = 4" in body
     assert "looked-up counts {0: 1, 3: 2}" in body
     assert len(at.get("plotly_chart")) >= 5
-    assert "nn.Embedding(n, d)" in at.text[-1].value  # the runnable snippet, as text
+    snippet = at.get("html")[-1].proto.body  # the runnable snippet, in a plain <pre>
+    assert "nn.Embedding(n, d)" in snippet and "x @ weight.T" in snippet
 
 
 def test_changing_sizes_and_indices_updates_the_page_and_the_url(at):

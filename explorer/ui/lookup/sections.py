@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
@@ -204,13 +205,19 @@ def differ_section(result: LookupResult) -> None:
         st.caption("The max |difference| is NaN where one output is NaN and the other is not.")
 
 
+CODE_CSS = """<style>
+.lookup-code { font-family: "Source Code Pro", monospace; font-size: 0.85rem; line-height: 1.5;
+  background: #f7f8fa; border-radius: 0.5rem; padding: 1rem; overflow-x: auto; }
+</style>"""
+
+
 def code_section(config: LookupConfig) -> None:
     st.subheader("9. The code")
     code = lookup_snippet(config)
-    # plain monospace text, not st.code: the syntax highlighter's bundle (1.5 MB) took 0.6 s
-    # of the browser's main thread on every visit and held back the page's first chart by
-    # up to 2 s (bench/page_speed.py, with the browser's CPU profile)
-    st.text(code)
+    # a plain <pre>, not st.code nor a markdown fence: both load the syntax highlighter
+    # (1.5 MB), which took 0.6 s of the browser's main thread on every visit and held the
+    # page's first chart back by up to 2 s (bench/page_speed.py, the browser's CPU profile)
+    st.html(f'<pre class="lookup-code">{html.escape(code)}</pre>' + CODE_CSS)
     st.download_button(
         "Download lookup.py", code, "lookup.py", "text/x-python", key="lk_code", on_click="ignore"
     )
