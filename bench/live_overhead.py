@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"    replay played at {fps:.1f} frames a second (target: at least 10)")
         ratings = synthetic_ratings(20_000, seed=0)  # the page's default set
-        warm_up()
+        warm_up(wait=True)
         rows = []
         with streamlit_server() as url:
             with_page(browser, url, 2, args.batch_size)  # warm the server's worker pool

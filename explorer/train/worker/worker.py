@@ -19,6 +19,7 @@ import traceback
 import weakref
 from collections.abc import Callable
 from dataclasses import replace
+from multiprocessing import forkserver
 
 import torch
 
@@ -41,18 +42,20 @@ def context():
     # torch._dynamo: the first optimizer made in a process imports it (1.6 s here), so the
     # server imports it once and every worker forked from it starts without that wait; the
     # same for the compiled row step (numba loads it from its cache, or compiles it once)
-    preload = ["explorer.train.worker.orphan", "torch", "torch._dynamo"]
-    preload += ["explorer.train.worker.worker", "explorer.train.step.warm"]
-    preload += ["explorer.train.worker.preloaded"]  # the orphan watch ends: forks are safe
+    preload = ["explorer.train.worker.orphan", "torch", "torch._dynamo", __name__]
+    preload += ["explorer.train.step.warm", "explorer.train.worker.preloaded"]  # watch ends
     ctx.set_forkserver_preload(preload)
     return ctx
 
 
-def warm_up() -> None:
-    """Start the fork server now (it imports torch once), so the first Train is quick."""
-    p = context().Process(target=_noop, daemon=True)
-    p.start()
-    p.join()
+def warm_up(wait: bool = False) -> None:
+    """Start the fork server (it imports torch once, in the background): the first Train is
+    quick. No child is forked (one counted against the cap); wait=True: a no-op, when ready."""
+    ctx = context()  # its preload set
+    forkserver.ensure_running()
+    if wait:
+        (p := ctx.Process(target=_noop, daemon=True)).start()
+        p.join()
 
 
 def _noop() -> None:
