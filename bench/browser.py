@@ -32,6 +32,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, timeout: float = 60, alive=lambda: True) -> None:
+    """Return once url's /_stcore/health says ok; RuntimeError past timeout, or once alive()
+    (is the server's process still there?) says False."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            if time.monotonic() > deadline or not alive():
+                raise RuntimeError(f"{url} did not become healthy") from None
+            time.sleep(0.1)
+
+
 @contextmanager
 def streamlit_server(
     log_path: Path | None = None,
@@ -69,15 +83,7 @@ def streamlit_server(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the Streamlit server did not become healthy") from None
-                time.sleep(0.1)
+        wait_healthy(url, timeout, lambda: proc.poll() is None)
         yield url if not with_pid else (url, proc.pid)
     finally:
         proc.terminate()

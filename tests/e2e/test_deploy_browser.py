@@ -6,30 +6,16 @@ import os
 import signal
 import subprocess
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from bench.browser import children, free_port, training_workers
+from bench.browser import children, free_port, training_workers, wait_healthy
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
 LINK = "/train?device=cpu&epochs=200&train=1"  # seconds: each run is seen training
-
-
-def healthy(url: str, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def replica_pids(start_pid: int, ports: list[int]) -> dict[int, int]:
@@ -63,7 +49,7 @@ def test_two_sessions_through_nginx_stay_on_their_replicas_train_and_replay(brow
     seen_training: set[int] = set()
     stop = threading.Event()
     try:
-        healthy(url)
+        wait_healthy(url, timeout=180, alive=lambda: start.poll() is None)
         pids = replica_pids(start.pid, ports)
         assert sorted(pids) == ports
 
