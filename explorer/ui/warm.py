@@ -27,10 +27,11 @@ def warm() -> None:
         import torch
 
         from explorer.train.worker.worker import warm_up
-        from explorer.view import figures
+        from explorer.view import figures, heatmaps
 
         torch.set_num_threads(1)  # as the Train page's prepare() sets it for the server
-        figures.heatmap_figure(torch.eye(3), "warm", "x", "y").to_plotly_json()
+        heatmaps.heatmap_spec(torch.eye(3), "warm", "x", "y")
+        figures.histogram_figure(torch.tensor([1.0, 2.0])).to_plotly_json()
         warm_up()
     except Exception:  # the first visit does it instead
         traceback.print_exc()

@@ -11,7 +11,7 @@ LOOKUP = "#1f77b4"  # the Embedding path
 PRODUCT = "#d62728"  # the one-hot x Linear path
 HIGHLIGHT = "#ff7f0e"  # looked-up rows, the selected item
 BASELINE = "#7f7f7f"
-DIVERGING = "RdBu"  # weights and gradients: zero is white, sign is colour
+DIVERGING = "RdBu_r"  # weights and gradients: zero is white, below it blue, above it red
 SEQUENTIAL = "Blues"  # one-hot, counts
 # Okabe and Ito's palette, safe for the common colour blindnesses: the factor plots colour at
 # most MAX_GROUPS groups (the largest) with it, and the rest share OTHER, a light grey

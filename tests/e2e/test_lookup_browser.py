@@ -20,7 +20,7 @@ def test_type_an_index_and_read_the_verdict(server, page):
     verdict = main.get_by_test_id("stAlertContentSuccess").first.inner_text()
     assert "torch.equal(one_hot @ W, W[idx]) is True" in verdict
     assert "indices=7%2C+2%2C+2%2C+5" in page.url or "indices=7%2C%202" in page.url
-    page.locator(".js-plotly-plot").first.wait_for()
+    page.locator(".live-chart canvas").first.wait_for()
     assert shot(page, "lookup_verdict").stat().st_size > 10_000
 
 

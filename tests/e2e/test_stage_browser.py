@@ -14,6 +14,17 @@ STAGE = {"width": 1920, "height": 1080}
 FONTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot text'))
   .filter(t => t.getBBox().width > 0 && t.textContent.trim())
   .map(t => parseFloat(getComputedStyle(t).fontSize))"""
+# every text the canvases draw, its font size in px: fillText is watched from the page's start
+CANVAS_FONTS_INIT = """(() => {
+  window.__canvasFonts = [];
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    const px = parseFloat(this.font.match(/([\\d.]+)px/)[1]);
+    if (String(text).trim()) window.__canvasFonts.push(px);
+    return fill.call(this, text, ...rest);
+  };
+})()"""
+CANVAS_FONTS = "() => window.__canvasFonts"
 LONG = "&device=cpu&epochs=600&batch_size=16"  # long enough to watch
 
 
@@ -25,6 +36,7 @@ def bottom(locator) -> float:
 def open_page(browser, url, viewport):
     ctx = browser.new_context(viewport=viewport)
     page = ctx.new_page()
+    page.add_init_script(CANVAS_FONTS_INIT)
     page.set_default_timeout(60_000)
     page.goto(url)
     return ctx, page
@@ -33,15 +45,16 @@ def open_page(browser, url, viewport):
 def test_the_lookup_answer_is_on_the_first_screen_when_presenting(server, browser):
     ctx, page = open_page(browser, server + "/?present=1", STAGE)
     main = main_block(page)
-    plots = main.locator(".js-plotly-plot")
-    expect(plots.nth(1)).to_be_visible(timeout=60_000)
+    charts = main.locator(".live-chart canvas")
+    expect(charts.nth(1)).to_be_visible(timeout=60_000)
     wait_idle(page)
     verdict = main.get_by_text("Equal, bit for bit.")
-    product = plots.filter(has_text="one_hot @ W")
-    lookup = plots.filter(has_text="W[idx] (nn.Embedding)")
+    product = main.locator('.live-chart canvas[aria-label^="one_hot @ W"]')
+    lookup = main.locator('.live-chart canvas[aria-label^="W[idx] (nn.Embedding)"]')
     assert bottom(verdict) < product.bounding_box()["y"]  # the verdict, then the picture
     assert bottom(product) <= STAGE["height"] and bottom(lookup) <= STAGE["height"]
-    assert min(page.evaluate(FONTS)) >= PRESENT_MIN_PX
+    fonts = page.evaluate(CANVAS_FONTS)
+    assert len(fonts) > 20 and min(fonts) >= PRESENT_MIN_PX
     shot(page, "stage_lookup")
     ctx.close()
 
@@ -80,11 +93,14 @@ def test_the_normal_layout_fits_a_small_screen(server, browser):
         if "train" in path:
             main.get_by_role("button", name="Train", exact=True).click()
             main.get_by_text("Finished 2 epochs.").wait_for(timeout=120_000)
-        first = "Training loss" if "train" in path else "W: the one weight"
-        chart = main.locator(".js-plotly-plot").filter(has_text=first)
+        if "train" in path:
+            chart = main.locator(".js-plotly-plot").filter(has_text="Training loss")
+        else:
+            chart = main.locator('.live-chart canvas[aria-label^="W: the one weight"]')
         expect(chart).to_be_visible(timeout=60_000)
         wait_idle(page)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
-        assert min(page.evaluate(FONTS)) >= 10  # the normal type, not the stage's
+        fonts = page.evaluate(FONTS if "train" in path else CANVAS_FONTS)
+        assert fonts and 10 <= min(fonts) < PRESENT_MIN_PX  # the normal type, not the stage's
         shot(page, "normal_" + ("train" if "train" in path else "lookup"))
         ctx.close()

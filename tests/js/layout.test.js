@@ -7,6 +7,7 @@ import {
   label,
   labelAnchor,
   legendRows,
+  nearest,
   niceTicks,
 } from "../../explorer/ui/charts/layout.js";
 
@@ -79,4 +80,16 @@ test("a title sits beside its point on the side the server chose", () => {
   assert.deepEqual(labelAnchor(100, 50, "bottom center", 4), { x: 100, y: 54, align: "center", baseline: "top" });
   assert.equal(labelAnchor(100, 50, "middle right").align, "left");
   assert.deepEqual(labelAnchor(100, 50, "middle left"), { x: 94, y: 50, align: "right", baseline: "middle" });
+});
+
+test("the hover picks the nearest point within reach, or a heatmap's cell", () => {
+  const hits = [
+    [10, 10, "a"],
+    [30, 10, "b"],
+  ];
+  assert.equal(nearest({ mouse: [12, 11], hits })[2], "a");
+  assert.equal(nearest({ mouse: [27, 10], hits })[2], "b");
+  assert.equal(nearest({ mouse: [20, 40], hits }), null); // out of reach of both
+  const hitTest = (x, y) => [x, y, `cell at ${x},${y}`];
+  assert.equal(nearest({ mouse: [5, 6], hits, hitTest })[2], "cell at 5,6");
 });

@@ -45,7 +45,9 @@ def test_defaults_render_the_equal_verdict_and_every_section(at):
         assert any(s.value.startswith(section) for s in at.subheader)
     assert "one vector of size d = 4" in body
     assert "looked-up counts {0: 1, 3: 2}" in body
-    assert len(at.get("plotly_chart")) >= 5
+    titles = [json.loads(c.proto.json)["title"] for c in at.get("bidi_component")]
+    for title in ("W: the one weight", "one_hot(idx)", "one_hot @ W", "W[idx]", "dL/dW"):
+        assert any(t.startswith(title) for t in titles), (title, titles)
     snippet = at.get("html")[-1].proto.body  # the runnable snippet, in a plain <pre>
     assert "nn.Embedding(n, d)" in snippet and "x @ weight.T" in snippet
 

@@ -69,7 +69,6 @@ def test_presented_figures_have_no_text_under_18_px():
 
     g = torch.Generator().manual_seed(0)
     made = [
-        figures.heatmap_figure(torch.randn(4, 3, generator=g), "W", "column", "row", [1]),
         figures.sweep_figure([100, 1000], [1e-4, 2e-4], [1e-3, 1e-2], "forward"),
         figures.histogram_figure(torch.tensor([1.0, 2.0, 2.0, 5.0])),
         train_figures.loss_figure([1, 2, 3], [1.0, 0.8, 0.7], 500, [1.0, 0.9, 0.8]),

@@ -28,13 +28,3 @@ def test_factor_figure_rings_found_titles_labels_the_popular_and_isolates_on_cli
     assert list(text.text) == ["Toy Story (1995)"] and list(text.x) == [1.0]
     assert fig.layout.legend.itemclick == "toggleothers"  # one click: that group alone
     assert fig.layout.font.size >= 12  # readable in a room: ticks inherit it
-
-
-def test_a_tall_heatmap_labels_every_looked_up_row():
-    from explorer.view.figures import heatmap_figure
-
-    fig = heatmap_figure(torch.zeros(200, 3), "W", "column", "row", highlight_rows=[7, 133])
-    ticks = set(fig.layout.yaxis.tickvals)
-    assert {7, 133} <= ticks and len(ticks) <= 20
-    short = heatmap_figure(torch.zeros(12, 3), "W", "column", "row")
-    assert list(short.layout.yaxis.tickvals) == list(range(12))  # every row of a short one

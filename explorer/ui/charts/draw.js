@@ -3,9 +3,10 @@
 // Specs: {kind: "lines" | "points", title, x_title, y_title, height, x_range, y_range, summary,
 //   cursor_x, series: [{name, x, y, color, width, alpha, dash, markers, text}]}. Points with
 //   `text` show it on hover, the way the finished (plotly) chart does; `cursor_x` draws a
-//   vertical line there (the replay's frame).
+//   vertical line there (the replay's frame). A spec of kind "heatmap" is drawn by heatmap.js.
 
-import { extent, HOVER_PX, label, labelAnchor, legendRows, niceTicks } from "./layout.js";
+import { drawHeatmap } from "./heatmap.js";
+import { extent, label, labelAnchor, legendRows, nearest, niceTicks } from "./layout.js";
 
 export function draw(state) {
   const spec = state.spec;
@@ -25,6 +26,12 @@ export function draw(state) {
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, width, height);
   g.font = S.font;
+  if (spec.kind === "heatmap") {
+    drawHeatmap(state, g, width);
+    hover(state, false);
+    return;
+  }
+  state.hitTest = null;
   const named = spec.series.filter((s) => s.name);
   const rows = legendRows(g, named, width - S.pad.right, S.pad.left);
   const plot = {
@@ -179,26 +186,14 @@ export function draw(state) {
   }
 }
 
-export function nearest(state) {
-  const [mx, my] = state.mouse;
-  let best = null;
-  let bestD = HOVER_PX * HOVER_PX;
-  for (const h of state.hits) {
-    const d = (h[0] - mx) ** 2 + (h[1] - my) ** 2;
-    if (d <= bestD) {
-      best = h;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
 // A moved mouse picks the nearest point; a redraw keeps showing the point picked, wherever it
 // has moved to, so a title stays readable while the factors learn.
 export function hover(state, moved) {
   const tip = state.tip;
   if (moved) state.picked = state.mouse ? nearest(state)?.[2] ?? null : null;
-  const hit = state.picked === null ? null : state.hits.find((h) => h[2] === state.picked);
+  const hit = state.hitTest
+    ? state.mouse && state.hitTest(...state.mouse)
+    : state.picked !== null && state.hits.find((h) => h[2] === state.picked);
   if (!hit) {
     tip.style.display = "none";
     return;

@@ -62,3 +62,19 @@ export function labelAnchor(x, y, position, gap = 6) {
   if (position === "middle right") return { x: x + gap, y, align: "left", baseline: "middle" };
   return { x: x - gap, y, align: "right", baseline: "middle" };
 }
+
+// The hit under the mouse: a heatmap's cell (state.hitTest), or the point within HOVER_PX.
+export function nearest(state) {
+  const [mx, my] = state.mouse;
+  if (state.hitTest) return state.hitTest(mx, my); // a heatmap: the cell under the mouse
+  let best = null;
+  let bestD = HOVER_PX * HOVER_PX;
+  for (const h of state.hits) {
+    const d = (h[0] - mx) ** 2 + (h[1] - my) ** 2;
+    if (d <= bestD) {
+      best = h;
+      bestD = d;
+    }
+  }
+  return best;
+}

@@ -8,7 +8,7 @@ import torch
 from explorer.lookup.compare import LookupResult, compare
 from explorer.lookup.config import INITS, LookupConfig
 from explorer.ui import intro
-from explorer.ui.charts.components import plotly_chart
+from explorer.ui.charts.components import live_chart
 from explorer.ui.lookup import cost as lookup_cost
 from explorer.ui.lookup import sections as lookup_sections
 from explorer.ui.widgets import (
@@ -18,7 +18,7 @@ from explorer.ui.widgets import (
     show_error,
     stored_config,
 )
-from explorer.view import figures
+from explorer.view import heatmaps
 
 P = "lk_"  # widget key prefix of this page
 LAST_GOOD = "lk_last_good"  # the last config drawn, redrawn while a bad input is fixed
@@ -37,7 +37,7 @@ def _heatmap(matrix: torch.Tensor, title: str, key: str, x: str, y: str, **kw) -
             "batch to see it."
         )
         return
-    plotly_chart(figures.heatmap_figure(matrix, title, x, y, **kw), key=key)
+    live_chart(heatmaps.heatmap_spec(matrix, title, x, y, **kw), key=key)
 
 
 def _verdict(result: LookupResult) -> None:
