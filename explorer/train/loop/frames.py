@@ -43,12 +43,12 @@ class Replay:
 SCORED_FRAMES = 40  # frames scored for recovery; the others read it off the line between them
 
 
-def _scored(steps: list[int], rows: torch.Tensor, planted: torch.Tensor, score) -> list:
+def _scored(steps: list[int], rows: list[torch.Tensor], planted: torch.Tensor, score) -> list:
     """The recovery score of every frame: SCORED_FRAMES of them fitted (a fit costs about a
     millisecond, and the end of a run waits for these), the rest interpolated by step."""
     picks = torch.linspace(0, len(rows) - 1, min(SCORED_FRAMES, len(rows))).round().long()
     picks = picks.unique()
-    values = torch.tensor(score(rows[picks], planted))
+    values = torch.tensor(score(torch.stack([rows[k] for k in picks.tolist()]), planted))
     at = torch.tensor(steps, dtype=torch.float64)
     xs, ys = at[picks], values.double()
     pos = torch.searchsorted(xs, at).clamp(1, len(xs) - 1) if len(xs) > 1 else None
@@ -131,38 +131,42 @@ class FrameKeeper:
         a stack of frames, where the set has planted item factors (and every item was kept)."""
         if not self.steps:
             return None
-        items, users = torch.stack(self.item_rows), torch.stack(self.user_rows)  # (f, n, k)
         # a frame's sum is finite exactly when its values are (or they are past 1e38): and a sum
         # is many times quicker than isfinite here
-        ok = items.sum(dim=(1, 2)).isfinite() & users.sum(dim=(1, 2)).isfinite()
-        if not ok.all():  # a diverging step's frame is never shown
-            keep = ok.nonzero().flatten().tolist()
+        rows = zip(self.item_rows, self.user_rows, strict=True)
+        ok = [bool(i.sum().isfinite()) and bool(u.sum().isfinite()) for i, u in rows]
+        if not all(ok):  # a diverging step's frame is never shown
+            keep = [k for k, good in enumerate(ok) if good]
             self.steps, self.epochs = [self.steps[k] for k in keep], [self.epochs[k] for k in keep]
             self.item_rows = [self.item_rows[k] for k in keep]
             self.user_rows = [self.user_rows[k] for k in keep]
-            items, users = items[ok], users[ok]
         if not self.steps:
             return None
-        drawn = items[:, self.item_idx] if self.all_items else items
-        mean, basis = pca_basis(drawn[-1])
-        _, u_basis = pca_basis(users[-1])
+        # projected a frame at a time, never stacked: the frames are most of a worker's memory,
+        # and a stack of them (and a centred copy) doubled it at the end of a run
+        last = self.item_rows[-1]
+        mean, basis = pca_basis(last[self.item_idx] if self.all_items else last)
+        _, u_basis = pca_basis(self.user_rows[-1])
+        drawn = (r[self.item_idx] if self.all_items else r for r in self.item_rows)
         scores = None
         if planted is not None and score is not None and self.all_items:
-            scores = _scored(self.steps, items, planted, score)
+            scores = _scored(self.steps, self.item_rows, planted, score)
         return Replay(
             steps=list(self.steps),
             epochs=list(self.epochs),
             item_idx=self.item_idx.tolist(),
             user_idx=self.user_idx.tolist(),
             items=_on(drawn, basis),
-            users=_on(users, u_basis),
+            users=_on(self.user_rows, u_basis),
             item_mean=mean,
             item_basis=basis,
             planted=scores,
         )
 
 
-def _on(frames: torch.Tensor, basis: torch.Tensor) -> torch.Tensor:
-    """(f, n, k) frames, each centred on its own mean, on one basis: (f, n, 2), in float32
-    (in float64 this took longer than the rest of the replay)."""
-    return (frames - frames.mean(dim=1, keepdim=True)) @ basis.float().T
+def _on(frames, basis: torch.Tensor) -> torch.Tensor:
+    """f frames (n, k), each centred on its own mean, on one basis: (f, n, 2), in float32 (in
+    float64 this took longer than the rest of the replay). Centred after the projection: a
+    centred copy of a frame cost as much memory as the frame."""
+    b = basis.float().T
+    return torch.stack([f @ b - f.mean(dim=0, keepdim=True) @ b for f in frames])
