@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import zipfile
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import streamlit.components.v2.manifest_scanner as manifest_scanner
 import torch
 from hypothesis import settings
 
@@ -19,6 +21,12 @@ from explorer.data.synthetic import synthetic_ratings
 settings.register_profile("ci", max_examples=40, derandomize=True, deadline=None, database=None)
 settings.register_profile("explore", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Every AppTest scans the installed packages for components (0.1-0.2 s of metadata parsing, a
+# few hundred times a run); what is installed does not change while the tests run: once.
+manifest_scanner.scan_component_manifests = functools.cache(
+    manifest_scanner.scan_component_manifests
+)
 
 # The fast lane (`./scripts/test.sh -m "not e2e and not worker"`) leaves out the browser and
 # the worker processes; these folders and files are marked here, single tests where they are.

@@ -89,17 +89,14 @@ def test_train_watch_stop_resume_finish_and_download(server, page, tmp_path):
             assert lines[0] == "title\tgenre\tid" and len(lines) == 708
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("user,item\n1,2\n", "needs three"),
-        ("user,item,rating\n1,2,4\n1,3,great\n", "Row 3: rating 'great'"),
-        ("", "The file is empty"),
-    ],
-)
-def test_a_bad_upload_shows_what_was_wrong_and_keeps_the_model(
-    server, page, tmp_path, content, message
-):
+BAD_UPLOADS = [  # (the file, what the page must say)
+    ("user,item\n1,2\n", "needs three"),
+    ("user,item,rating\n1,2,4\n1,3,great\n", "Row 3: rating 'great'"),
+    ("", "The file is empty"),
+]
+
+
+def test_bad_uploads_show_what_was_wrong_and_keep_the_model(server, page, tmp_path):
     page.goto(server + "/train?device=cpu")
     main = main_block(page)
     main.get_by_role("button", name="Train", exact=True).click()
@@ -107,17 +104,18 @@ def test_a_bad_upload_shows_what_was_wrong_and_keeps_the_model(
     wait_idle(page)  # the finished page's last rerun done: a click then reaches what stays
     main.get_by_text("Data", exact=True).click()
     main.get_by_text("Upload a CSV").click()
-    f = tmp_path / "ratings.csv"
-    f.write_text(content)
-    main.locator("input[type=file]").set_input_files(str(f))
-    if message.startswith("Row"):  # the file parses; its ratings are checked on Load
-        main.get_by_role("button", name="Load this CSV").click()
-    main.get_by_text(message).wait_for()
-    wait_idle(page)
-    assert page.get_by_test_id("stException").count() == 0
-    assert main.get_by_text("The data and model loaded before are unchanged.").count() >= 1
-    assert main.get_by_text("built-in synthetic set (seed 0)").count() == 1
-    assert main.get_by_text("What it learned").count() == 1  # the trained model is still there
+    for k, (content, message) in enumerate(BAD_UPLOADS):  # one after another, in one session
+        f = tmp_path / f"ratings{k}.csv"
+        f.write_text(content)
+        main.locator("input[type=file]").set_input_files(str(f))
+        if message.startswith("Row"):  # the file parses; its ratings are checked on Load
+            main.get_by_role("button", name="Load this CSV").click()
+        main.get_by_text(message).wait_for()
+        wait_idle(page)
+        assert page.get_by_test_id("stException").count() == 0
+        assert main.get_by_text("The data and model loaded before are unchanged.").count() >= 1
+        assert main.get_by_text("built-in synthetic set (seed 0)").count() == 1
+        assert main.get_by_text("What it learned").count() == 1  # the trained model stays
     shot(page, "train_bad_upload")
 
 
