@@ -15,7 +15,7 @@ from bench.browser import children, free_port, training_workers, wait_healthy
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
-LINK = "/train?device=cpu&epochs=200&train=1"  # seconds: each run is seen training
+LINK = "/train?device=cpu&epochs=60&train=1"  # a few seconds: each run is seen training
 
 
 def replica_pids(start_pid: int, ports: list[int]) -> dict[int, int]:
@@ -63,18 +63,20 @@ def test_two_sessions_through_nginx_stay_on_their_replicas_train_and_replay(brow
                 stop.wait(0.05)
 
         threading.Thread(target=watch, daemon=True).start()
-        # fresh browsers until two land on different replicas (nginx picks at random)
+        # fresh browsers until two land on different replicas (nginx picks at random): a
+        # health check through nginx gets each one its cookie (the context's cookie jar), and
+        # a page opens only in the two kept
         sessions, by_replica = [], {}
-        for _ in range(12):
+        for _ in range(40):
             ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = ctx.new_page()
-            page.set_default_timeout(90_000)
-            replica = page.goto(url + "/").headers["x-explorer-replica"]
+            replica = ctx.request.get(url + "/_stcore/health").headers["x-explorer-replica"]
             if replica in by_replica or len(by_replica) == 2:
                 ctx.close()
                 continue
             cookie = [c for c in ctx.cookies() if c["name"] == "explorer_replica"]
             assert cookie, "nginx set no affinity cookie"
+            page = ctx.new_page()
+            page.set_default_timeout(90_000)
             by_replica[replica] = (ctx, page)
         assert sorted(by_replica) == [f"127.0.0.1:{p}" for p in ports]
         for replica, (_, page) in by_replica.items():
