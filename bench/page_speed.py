@@ -17,7 +17,8 @@
 Where the time went, for each kind of visit: the browser's own timeline (the HTML and the
 frontend's scripts loaded: DOMContentLoaded), the first message from the server over the
 websocket (the script has started), and the bytes and messages the websocket carried before
-the chart was drawn.
+the chart was drawn, and the browser's main thread's work until then (Chrome's own counters,
+Performance.getMetrics: TaskDuration and ScriptDuration).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def visit(browser, url: str, wait_for: str = CHART, button: bool = False) -> dic
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     page = ctx.new_page()
     page.set_default_timeout(120_000)
+    cdp = ctx.new_cdp_session(page)  # the browser's own counters of its main thread's work
+    cdp.send("Performance.enable")
     got = {"bytes": 0, "messages": 0, "first_ws": None}
     start = time.perf_counter()
 
@@ -66,7 +69,9 @@ def visit(browser, url: str, wait_for: str = CHART, button: bool = False) -> dic
     out["dom"] = page.evaluate(
         "() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd / 1000"
     )
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     out.update(first_ws=got["first_ws"] or 0.0, kb=got["bytes"] / 1024, messages=got["messages"])
+    out.update(busy=metrics.get("TaskDuration", 0.0), script=metrics.get("ScriptDuration", 0.0))
     ctx.close()
     return out
 
@@ -80,7 +85,8 @@ def where(name: str, rows: list[dict]) -> None:
         f"    {name}: DOMContentLoaded {median(rows, 'dom'):.2f} s, first websocket message "
         f"{median(rows, 'first_ws'):.2f} s, chart {median(rows, 'chart'):.2f} s; before the "
         f"chart the websocket carried {median(rows, 'kb'):,.0f} KiB in "
-        f"{median(rows, 'messages'):.0f} messages"
+        f"{median(rows, 'messages'):.0f} messages; the browser's main thread had worked "
+        f"{median(rows, 'busy'):.2f} s, {median(rows, 'script'):.2f} s of it in scripts"
     )
 
 
@@ -140,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with chromium() as browser:
         warm(browser, args.rounds)
-        cold(browser, args.cold, args.late)
+        if args.cold:
+            cold(browser, args.cold, args.late)
     return 0
 
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the tests need and run them all: lint, format, JS units, unit, AppTest,
-# browser. Arguments go to pytest: `-m "not e2e and not worker"` is the fast lane.
+# browser. Arguments go to pytest: `-m "not e2e and not worker"` is the fast lane. The tests
+# run in two processes (pytest-xdist): the browser tests spend much of their time waiting on
+# a server or a browser; `-n 0` runs them in one.
 # The browser tests need Debian's chromium (and the deploy test Debian's nginx); each is
 # installed here when missing (apt-get, as root or through sudo). Playwright drives chromium;
 # no browser is ever downloaded by Playwright.
@@ -20,4 +22,4 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 node --test tests/js/  # the charts' pure functions (Node's own runner, no packages)
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n 2 "$@"

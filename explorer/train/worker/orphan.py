@@ -14,8 +14,10 @@ import os
 import sys
 import threading
 
-# the fork server runs `python -c "from multiprocessing.forkserver import main; ..."`
-IN_FORK_SERVER = sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules
+# the fork server runs `python -c "from multiprocessing.forkserver import main; ..."` (a
+# test runner's own `python -c` worker that imports the fork server's module is not one)
+FORK_SERVER_MAIN = "from multiprocessing.forkserver import main"
+IN_FORK_SERVER = any(arg.startswith(FORK_SERVER_MAIN) for arg in sys.orig_argv)
 _PARENT = os.getppid()
 _done = threading.Event()
 

@@ -200,6 +200,7 @@ export function hover(state, moved) {
   }
   const [x, y, text, group] = hit; // the group once: a title may already name it
   tip.textContent = group && !text.includes(group) ? `${text} (${group})` : text;
+  tip.style.font = state.spec.style?.font ?? ""; // the chart's type: larger when presenting
   tip.style.display = "block";
   tip.style.left = `${Math.min(x + 10, state.root.clientWidth - tip.offsetWidth - 4)}px`;
   tip.style.top = `${y - 28}px`;

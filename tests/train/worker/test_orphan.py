@@ -44,3 +44,23 @@ def test_the_parent_watch_does_nothing_outside_the_fork_server():
     from explorer.train.worker import orphan
 
     assert not orphan.IN_FORK_SERVER and not orphan._thread.is_alive()
+
+
+def test_another_python_c_process_is_not_taken_for_the_fork_server():
+    # a test runner's worker (pytest-xdist runs `python -c ...`) that imports the fork
+    # server's module once started the watch, which ends its process when its parent changes
+    code = (
+        "import multiprocessing.forkserver\n"
+        "from explorer.train.worker import orphan\n"
+        "print(orphan.IN_FORK_SERVER, orphan._thread.is_alive())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    ).stdout
+    assert out.split() == ["False", "False"]
