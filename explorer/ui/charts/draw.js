@@ -6,7 +6,15 @@
 //   vertical line there (the replay's frame). A spec of kind "heatmap" is drawn by heatmap.js.
 
 import { drawHeatmap } from "./heatmap.js";
-import { extent, label, labelAnchor, legendRows, nearest, niceTicks } from "./layout.js";
+import {
+  extent,
+  label,
+  labelAnchor,
+  legendRows,
+  nearest,
+  niceTicks,
+  yTitle,
+} from "./layout.js";
 
 export function draw(state) {
   const spec = state.spec;
@@ -80,12 +88,7 @@ export function draw(state) {
     g.fillText(label(t), Math.min(px(t), width - half - 1), plot.y1 + 5); // never cut off
   }
   g.fillText(spec.x_title || "", (plot.x0 + plot.x1) / 2, plot.y1 + 21);
-  g.save();
-  g.translate(13, (plot.y0 + plot.y1) / 2);
-  g.rotate(-Math.PI / 2);
-  g.textBaseline = "middle";
-  g.fillText(spec.y_title || "", 0, 0);
-  g.restore();
+  yTitle(g, spec.y_title, 13, (plot.y0 + plot.y1) / 2);
 
   g.save();
   g.beginPath();

@@ -5,7 +5,7 @@
 //   [[row, col, "nan" | "inf" | "-inf"]], zmin, zmax, scale: [[t, "rgb(r,g,b)"]], numbers,
 //   highlight_rows, highlight, x_ticks, y_ticks, summary}.
 
-import { label } from "./layout.js";
+import { label, yTitle } from "./layout.js";
 
 const BAR = 12; // the colour bar's width, px
 const LEVELS = 256; // colours precomputed along the scale
@@ -115,12 +115,7 @@ export function drawHeatmap(state, g, width) {
   for (const c of spec.x_ticks) g.fillText(String(c), (xs(c) + xs(c + 1)) / 2, box.y1 + 5);
   g.fillStyle = S.text;
   g.fillText(spec.x_title || "", (box.x0 + box.x1) / 2, box.y1 + 5 + S.font_px + 6);
-  g.save();
-  g.translate(13, (box.y0 + box.y1) / 2);
-  g.rotate(-Math.PI / 2);
-  g.textBaseline = "middle";
-  g.fillText(spec.y_title || "", 0, 0);
-  g.restore();
+  yTitle(g, spec.y_title, 13, (box.y0 + box.y1) / 2);
 
   const bx = box.x1 + 10; // the colour bar, zmax on top
   for (let y = box.y0; y < box.y1; y++) {

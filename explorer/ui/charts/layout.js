@@ -78,3 +78,13 @@ export function nearest(state) {
   }
   return best;
 }
+
+// An axis title up the left edge, rotated, centred on (x, y).
+export function yTitle(g, text, x, y) {
+  g.save();
+  g.translate(x, y);
+  g.rotate(-Math.PI / 2);
+  g.textBaseline = "middle";
+  g.fillText(text || "", 0, 0);
+  g.restore();
+}

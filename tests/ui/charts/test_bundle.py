@@ -3,19 +3,17 @@ the server's packing and the live view's factor spec (in Python)."""
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 
 import pytest
 import torch
 
 from explorer.train.loop.frames import Replay
-from explorer.ui.charts.bundle import HERE, bundle
+from explorer.ui.charts.bundle import bundle
 from explorer.view import live_charts
 from explorer.view.replay import payload
+from tests.ui.charts.node import NODE, run_js
 
-NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
 
 
@@ -63,22 +61,16 @@ def test_the_player_decodes_the_servers_frames_and_draws_the_live_views_spec(tmp
     names = [f"film {k}" for k in range(7)]
     loss = live_charts.loss_spec([0, 10], [1.0, 0.5], 400, [1.0, 0.5])
     data = payload(replay, "items", labels, names, {"loss": loss, "rmse": None})
-    (tmp_path / "payload.json").write_text(json.dumps(data))
-    script = tmp_path / "player.mjs"
-    script.write_text(
-        f'import {{ readFileSync }} from "node:fs";\n'
-        f'import {{ decode, frameSpec }} from "{(HERE / "frames.js").as_uri()}";\n'
-        f'const data = JSON.parse(readFileSync("{tmp_path / "payload.json"}", "utf8"));\n'
+    out = run_js(
+        tmp_path,
+        "frames.js",
+        "decode, frameSpec",
+        data,
         "const frames = decode(data);\n"
         "const [xs, ys] = frames[data.n - 1];\n"
         "const spec = frameSpec(data.factor, data.members, xs, ys, 't', 's', null);\n"
         "console.log(JSON.stringify({ frames: frames.map(([x, y]) => [Array.from(x),"
-        " Array.from(y)]), spec }));\n"
-    )
-    out = json.loads(
-        subprocess.run(
-            [NODE, str(script)], check=True, capture_output=True, text=True, timeout=60
-        ).stdout
+        " Array.from(y)]), spec }));\n",
     )
     decoded = torch.tensor(out["frames"], dtype=torch.float64).transpose(1, 2)  # (n, points, 2)
     step = (items.amax((0, 1)) - items.amin((0, 1))).double() / 65535

@@ -3,18 +3,15 @@ name on hover holds the tensor's value (explorer/view/heatmaps.py -> charts/heat
 
 from __future__ import annotations
 
-import json
 import math
-import shutil
-import subprocess
 
 import pytest
 import torch
 
-from explorer.ui.charts.bundle import HERE, bundle
+from explorer.ui.charts.bundle import bundle
 from explorer.view.heatmaps import heatmap_spec
+from tests.ui.charts.node import NODE, run_js
 
-NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
 
 
@@ -27,20 +24,14 @@ def test_each_cell_in_the_browser_is_the_tensors_value(tmp_path):
     m = torch.randn(6, 4, generator=g) * torch.logspace(-3, 2, 4)
     m[2, 1], m[4, 3], m[0, 0] = math.inf, math.nan, -math.inf
     spec = heatmap_spec(m, "W", "column j", "row i")
-    (tmp_path / "spec.json").write_text(json.dumps(spec))
-    script = tmp_path / "cells.mjs"
-    script.write_text(
-        'import { readFileSync } from "node:fs";\n'
-        f'import {{ cell, colorAt }} from "{(HERE / "heatmap.js").as_uri()}";\n'
-        f'const spec = JSON.parse(readFileSync("{tmp_path / "spec.json"}", "utf8"));\n'
-        "const out = spec.z.map((row, r) => row.map((_, c) => cell(spec, r, c)));\n"
-        "const ends = [colorAt(spec.scale, 0), colorAt(spec.scale, 1)];\n"
-        "console.log(JSON.stringify({ out, ends }));\n"
-    )
-    got = json.loads(
-        subprocess.run(
-            [NODE, str(script)], check=True, capture_output=True, text=True, timeout=60
-        ).stdout
+    got = run_js(
+        tmp_path,
+        "heatmap.js",
+        "cell, colorAt",
+        spec,
+        "const out = data.z.map((row, r) => row.map((_, c) => cell(data, r, c)));\n"
+        "const ends = [colorAt(data.scale, 0), colorAt(data.scale, 1)];\n"
+        "console.log(JSON.stringify({ out, ends }));\n",
     )
     zmax = float(m[m.isfinite()].abs().max())
     for r in range(m.shape[0]):
