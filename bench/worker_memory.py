@@ -12,8 +12,9 @@ worker, forked from it, and its memory is read from /proc/PID/smaps_rollup ten t
   the memory a second, third, ... worker costs the machine;
 - the fork server's PSS and own, and RSS, beside them.
 
-Goal (the speed issue): a worker under 150 MB above the fork server. Runs one after another
-(each a fresh worker; a stopped run holds no process): the medians and peaks of each.
+Goal (the speed issue): a worker under 150 MB above the fork server. Runs one after another,
+each in a fresh worker: one to its end, one stopped halfway (the worker then sends the run's
+whole state home and ends: a stopped run holds no process); the medians and peaks of each.
 """
 
 from __future__ import annotations
@@ -55,12 +56,17 @@ def main(argv: list[str] | None = None) -> int:
         f"defaults: {config.model}, n_factors {config.n_factors}, batch {config.batch_size}, "
         f"{args.epochs} epochs of {len(ratings.ratings):,} synthetic ratings"
     )
-    for k in range(args.runs):
+    cases = [(k, stop) for k in range(args.runs) for stop in (False, True)]
+    for k, stop_half in cases:
         known = set(children(fork_servers[0])) if fork_servers else set()
         run = TrainingRun(ratings, config)
         run.start()
-        samples, worker = [], None
+        samples, worker, stopped = [], None, False
+        half = run.plan.steps_per_epoch * args.epochs // 2
         while True:  # from its first step until its process has ended (the end's work too)
+            if stop_half and not stopped and run.view().global_step >= half:
+                run.stop()  # the worker sends the run's whole state home, and ends
+                stopped = True
             if worker is None and fork_servers:
                 new = set(children(fork_servers[0])) - known
                 worker = min(new) if new else None
@@ -74,21 +80,22 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.05)
         run.join(60)
         server = memory_mb(fork_servers[0]) if fork_servers else {"Pss": 0, "Own": 0, "Rss": 0}
+        name = f"run {k + 1}" + (", stopped halfway" if stop_half else ", to its end")
         if not samples:
-            print(f"run {k + 1}: no sample of the worker (it ended too soon: more --epochs)")
+            print(f"{name}: no sample of the worker (it ended too soon: more --epochs)")
             continue
-        for key, name in (
+        for key, what in (
             ("Own", f"own, above the fork server (goal: under {GOAL_MB} MB)"),
             ("Pss", "PSS, with its share of the fork server's pages"),
             ("Rss", "RSS"),
         ):
             vals = [s[key] for s in samples]
             print(
-                f"run {k + 1}: worker {name}: median {statistics.median(vals):.0f} MB, "
+                f"{name}: worker {what}: median {statistics.median(vals):.0f} MB, "
                 f"peak {max(vals):.0f} MB"
             )
         print(
-            f"run {k + 1}: {len(samples)} samples over {run.view().train_seconds:.1f} s; "
+            f"{name}: {len(samples)} samples over {run.view().train_seconds:.1f} s; "
             f"fork server PSS {server['Pss']:.0f} MB, own {server['Own']:.0f} MB, "
             f"RSS {server['Rss']:.0f} MB; worker gone after the run: "
             f"{worker not in children(fork_servers[0]) if fork_servers else 'n/a'}"

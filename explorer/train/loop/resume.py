@@ -19,13 +19,13 @@ import torch
 from explorer.train.loop.trainer import Trainer
 
 
-def _to_numpy(x):
-    if isinstance(x, torch.Tensor):
-        return x.detach().cpu().numpy().copy()  # a copy: the trainer goes on changing its own
+def _to_numpy(x, copy: bool = True):
+    if isinstance(x, torch.Tensor):  # a copy: the trainer goes on changing its own tensors
+        return x.detach().cpu().numpy().copy() if copy else x.detach().cpu().numpy()
     if isinstance(x, dict):
-        return {k: _to_numpy(v) for k, v in x.items()}
+        return {k: _to_numpy(v, copy) for k, v in x.items()}
     if isinstance(x, list | tuple):
-        return type(x)(_to_numpy(v) for v in x)
+        return type(x)(_to_numpy(v, copy) for v in x)
     return x
 
 
@@ -44,10 +44,13 @@ def save(trainer: Trainer) -> dict:
     trainer.make_stepper()
     trainer.stepper.settle()  # the model's parameters as the row step's block holds them
     in_epoch = trainer.batches is not None
+    # the frames are not copied: a kept frame is never written again (FrameKeeper.add keeps
+    # copies), and they are most of a stopped worker's memory
+    frames = None if trainer.frames is None else _to_numpy(trainer.frames.state_dict(), False)
     state = {
         "model": trainer.model.state_dict(),
         "stepper": trainer.stepper.state_dict(),
-        "frames": None if trainer.frames is None else trainer.frames.state_dict(),
+        "frames": frames,
         "epoch": trainer.epoch,
         "step_in_epoch": trainer.step_in_epoch,
         "global_step": trainer.global_step,
@@ -58,7 +61,7 @@ def save(trainer: Trainer) -> dict:
         "epoch_seconds": trainer.epoch_seconds,
         "rng": torch.get_rng_state(),
     }
-    return _to_numpy(state)
+    return _to_numpy(state)  # the frames are numpy arrays already: passed through as they are
 
 
 def nbytes(state: dict) -> int:
