@@ -32,7 +32,10 @@ def row_ticks(rows: int, highlight_rows: Sequence[int] = ()) -> list[int]:
     if rows <= 30:
         return list(range(rows))
     step = -(-rows // 15)
-    return sorted(set(range(0, rows, step)) | {r for r in highlight_rows if 0 <= r < rows})
+    marked = {r for r in highlight_rows if 0 <= r < rows}
+    # a regular tick too near an outlined row's number would print over it
+    regular = {r for r in range(0, rows, step) if all(abs(r - m) > step // 2 for m in marked)}
+    return sorted(regular | marked)
 
 
 def column_ticks(cols: int) -> list[int]:

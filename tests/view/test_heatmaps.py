@@ -64,3 +64,9 @@ def test_a_tall_table_labels_every_looked_up_row_and_a_short_one_every_row():
     spec = heatmaps.heatmap_spec(torch.zeros(200, 3), "W", "j", "i", highlight_rows=[7, 133])
     assert {7, 133} <= set(spec["y_ticks"]) and len(spec["y_ticks"]) <= 20
     assert heatmaps.heatmap_spec(torch.zeros(12, 3), "W", "j", "i")["y_ticks"] == list(range(12))
+
+
+def test_no_regular_tick_crowds_an_outlined_rows_number():
+    ticks = heatmaps.row_ticks(300, [5, 77, 250])
+    assert {5, 77, 250} <= set(ticks) and 0 not in ticks and 80 not in ticks and 240 not in ticks
+    assert min(b - a for a, b in zip(ticks, ticks[1:], strict=False)) > 20 // 2
