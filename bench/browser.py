@@ -123,14 +123,19 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def training_workers(server_pid: int) -> list[int]:
-    """The training workers of a Streamlit server: the children of its fork server."""
-    workers = []
+def fork_servers(server_pid: int) -> list[int]:
+    """The training workers' fork server(s) among the children of a server process."""
+    found = []
     for child in children(server_pid):
         try:
             cmd = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
         if b"forkserver" in cmd:
-            workers += children(child)
-    return workers
+            found.append(child)
+    return found
+
+
+def training_workers(server_pid: int) -> list[int]:
+    """The training workers of a Streamlit server: the children of its fork server."""
+    return [w for fork_server in fork_servers(server_pid) for w in children(fork_server)]

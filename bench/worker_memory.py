@@ -23,7 +23,7 @@ import argparse
 import statistics
 import time
 
-from bench.browser import children
+from bench.browser import children, fork_servers
 from bench.load import memory_mb
 
 GOAL_MB = 150
@@ -47,8 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(1)  # as the server sets it
     warm_up(wait=True)
-    me = os.getpid()
-    fork_servers = [p for p in children(me) if "forkserver" in _cmd(p)]
+    servers = fork_servers(os.getpid())
     choice = DataChoice()
     ratings = synthetic_ratings(choice.n_ratings, n_genres=choice.genres, seed=choice.data_seed)
     config = TrainConfig(epochs=args.epochs, device="cpu")
@@ -58,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     cases = [(k, stop) for k in range(args.runs) for stop in (False, True)]
     for k, stop_half in cases:
-        known = set(children(fork_servers[0])) if fork_servers else set()
+        known = set(children(servers[0])) if servers else set()
         run = TrainingRun(ratings, config)
         run.start()
         samples, worker, stopped = [], None, False
@@ -67,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             if stop_half and not stopped and run.view().global_step >= half:
                 run.stop()  # the worker sends the run's whole state home, and ends
                 stopped = True
-            if worker is None and fork_servers:
-                new = set(children(fork_servers[0])) - known
+            if worker is None and servers:
+                new = set(children(servers[0])) - known
                 worker = min(new) if new else None
             if worker is not None and run.view().global_step > 0:
                 m = memory_mb(worker)
@@ -79,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                 break
             time.sleep(0.05)
         run.join(60)
-        server = memory_mb(fork_servers[0]) if fork_servers else {"Pss": 0, "Own": 0, "Rss": 0}
+        server = memory_mb(servers[0]) if servers else {"Pss": 0, "Own": 0, "Rss": 0}
         name = f"run {k + 1}" + (", stopped halfway" if stop_half else ", to its end")
         if not samples:
             print(f"{name}: no sample of the worker (it ended too soon: more --epochs)")
@@ -98,17 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{name}: {len(samples)} samples over {run.view().train_seconds:.1f} s; "
             f"fork server PSS {server['Pss']:.0f} MB, own {server['Own']:.0f} MB, "
             f"RSS {server['Rss']:.0f} MB; worker gone after the run: "
-            f"{worker not in children(fork_servers[0]) if fork_servers else 'n/a'}"
+            f"{worker not in children(servers[0]) if servers else 'n/a'}"
         )
     return 0
-
-
-def _cmd(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 if __name__ == "__main__":

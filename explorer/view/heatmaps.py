@@ -8,7 +8,6 @@ from `theme` (one declaration: the same named scales plotly drew with).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -78,12 +77,11 @@ def heatmap_spec(
     if raw.ndim != 2:
         raise ValueError(f"a heatmap needs a 2-D tensor, not shape {tuple(raw.shape)}")
     rows, cols = raw.shape
-    finite = np.abs(raw[np.isfinite(raw)])
-    zmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    values = raw[np.isfinite(raw)]
+    top = float(np.abs(values).max()) if values.size else 0.0
+    zmax = top if top > 0 else 1.0
     z, special = _cells(raw)
     kept = sorted({int(r) for r in highlight_rows if 0 <= r < rows})
-    lo = float(raw[np.isfinite(raw)].min()) if finite.size else math.nan
-    hi = float(raw[np.isfinite(raw)].max()) if finite.size else math.nan
     return {
         "kind": "heatmap",
         "title": title,
@@ -102,7 +100,11 @@ def heatmap_spec(
         "y_ticks": row_ticks(rows, kept),
         "summary": (
             f"{rows} rows by {cols} columns"
-            + (f", values from {lo:.3g} to {hi:.3g}" if finite.size else ", no finite value")
+            + (
+                f", values from {values.min():.3g} to {values.max():.3g}"
+                if values.size
+                else ", no finite value"
+            )
             + (f"; rows {', '.join(map(str, kept))} outlined" if kept else "")
         ),
     }

@@ -193,10 +193,13 @@ export function draw(state) {
 // has moved to, so a title stays readable while the factors learn.
 export function hover(state, moved) {
   const tip = state.tip;
-  if (moved) state.picked = state.mouse ? nearest(state)?.[2] ?? null : null;
-  const hit = state.hitTest
-    ? state.mouse && state.hitTest(...state.mouse)
-    : state.picked !== null && state.hits.find((h) => h[2] === state.picked);
+  let hit;
+  if (state.hitTest) {
+    hit = state.mouse && nearest(state); // a heatmap's cell: nothing picked, no redraw to ring it
+  } else {
+    if (moved) state.picked = state.mouse ? nearest(state)?.[2] ?? null : null;
+    hit = state.picked !== null && state.hits.find((h) => h[2] === state.picked);
+  }
   if (!hit) {
     tip.style.display = "none";
     return;
